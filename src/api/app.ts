@@ -1,0 +1,56 @@
+// The Koa application, built without listening so tests drive it through a real server
+// on an ephemeral port and production wraps it in http.createServer.
+import Koa from 'koa';
+import { errorMiddleware } from './error-middleware';
+import { ApiError } from './errors';
+import { buildOpenApi } from './openapi';
+import { API_PREFIXES, buildRouter } from './router';
+import { allRoutes } from './routes';
+import type { ApiServices } from './services';
+
+export function createApp(services: ApiServices): Koa {
+  const app = new Koa();
+  app.proxy = services.config.trustProxy;
+  app.silent = true;
+  app.use(requestLog(services));
+  app.use(errorMiddleware(services.logger));
+  app.use(notFoundFallback);
+  app.use(openApiDocument(services));
+  const router = buildRouter(allRoutes, services);
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true, notImplemented: () => new ApiError('MethodNotAllowed', 'method not implemented'), methodNotAllowed: () => new ApiError('MethodNotAllowed', 'method not allowed on this path') }));
+  return app;
+}
+
+/** Anything no route answered becomes a JSON 404. */
+const notFoundFallback: Koa.Middleware = async (ctx, next) => {
+  await next();
+  if (ctx.status === 404 && ctx.body === undefined) throw new ApiError('ResourceNotFound', 'No such API method');
+};
+
+/** One line per request, naming the route rather than the URL (URLs can carry secret tokens). */
+function requestLog(services: ApiServices): Koa.Middleware {
+  return async (ctx, next) => {
+    const start = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      services.logger.info({
+        method: ctx.method, route: ctx.state.routeName ?? 'unmatched', status: ctx.status,
+        clientId: ctx.state.clientId, ms: Math.round(ms * 10) / 10,
+      }, 'request');
+    }
+  };
+}
+
+function openApiDocument(services: ApiServices): Koa.Middleware {
+  const paths = new Set(API_PREFIXES.map((p) => `${p}/openapi.json`));
+  let document: unknown;
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' || !paths.has(ctx.path)) return next();
+    document ??= buildOpenApi(allRoutes, `${services.config.publicUrl}/v1`);
+    ctx.state.routeName = 'openapi';
+    ctx.body = document;
+  };
+}

@@ -1,0 +1,95 @@
+// Turns route declarations into Koa routes. Order of checks for every request:
+// URL params (400) -> authentication (401) -> body (400/413) -> scopes (403) -> handler,
+// then the response is checked against the declared output schema.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { expandScopeTemplate, satisfiesScopes } from '../domain/scopes';
+import { readJsonBody } from './body';
+import { ApiError } from './errors';
+import type { AuthenticatedClient, Route } from './route';
+import type { ApiServices } from './services';
+import { schemaProblems } from './validation';
+
+export const API_PREFIXES = ['/v1', '/api/aws-provisioner/v1'];
+
+export function buildRouter(routes: Route[], services: ApiServices): Router {
+  const router = new Router();
+  for (const prefix of API_PREFIXES) {
+    for (const route of routes) {
+      const path = prefix + route.path.replace(/<([a-zA-Z]+)>/g, ':$1');
+      router[route.method](route.name + prefix, path, (ctx) => handle(route, ctx, services));
+    }
+  }
+  return router;
+}
+
+async function handle(route: Route, ctx: Context, services: ApiServices): Promise<void> {
+  ctx.state.routeName = route.name;
+  const params = checkParams(route, ctx.params as Record<string, string>);
+  const client = route.scopes ? await authenticate(ctx, services) : undefined;
+  const body = route.input ? await checkBody(route, ctx) : undefined;
+  if (route.scopes && client) authorize(route, client, params, body);
+  const result = await route.handler({ params, body, client, ctx }, services);
+  if (result.body === undefined) {
+    ctx.status = result.status ?? 204;
+    return;
+  }
+  if (route.output) {
+    const problems = schemaProblems(route.output, result.body, 'response');
+    if (problems.length > 0) throw new Error(`${route.name} produced an invalid response: ${problems.join('; ')}`);
+  }
+  ctx.status = result.status ?? 200;
+  ctx.body = result.body;
+}
+
+function checkParams(route: Route, raw: Record<string, string>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(route.params)) {
+    const value = raw[name] ?? '';
+    if (!new RegExp(spec.pattern).test(value)) {
+      throw new ApiError('InvalidRequestArguments', `${name}: must match ${spec.pattern}`);
+    }
+    params[name] = value;
+  }
+  return params;
+}
+
+async function authenticate(ctx: Context, services: ApiServices): Promise<AuthenticatedClient> {
+  const authorization = ctx.get('authorization');
+  if (!authorization) {
+    throw new ApiError('AuthenticationFailed', 'This method requires Hawk authentication with TaskCluster credentials.');
+  }
+  const [hostname, portText] = splitHost(ctx.get('host'));
+  const defaultPort = services.config.publicUrl.startsWith('https:') ? 443 : 80;
+  const result = await services.authenticate({
+    method: ctx.method, url: ctx.originalUrl, host: hostname, port: portText ? Number(portText) : defaultPort, authorization,
+  });
+  if (!result.ok) {
+    services.logger.info({ route: ctx.state.routeName, reason: result.reason }, 'authentication failed');
+    throw new ApiError('AuthenticationFailed', 'Authentication failed.');
+  }
+  ctx.state.clientId = result.clientId;
+  return { clientId: result.clientId, scopes: result.scopes };
+}
+
+function splitHost(host: string): [string, string | undefined] {
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+  return match ? [match[1] ?? '', match[2]] : [host, undefined];
+}
+
+async function checkBody(route: Route, ctx: Context): Promise<unknown> {
+  const body = await readJsonBody(ctx);
+  if (body === undefined) throw new ApiError('InputError', 'body: a JSON object is required');
+  const problems = schemaProblems(route.input!, body, 'body');
+  if (problems.length > 0) throw new ApiError('InputError', problems.join('; '));
+  return body;
+}
+
+function authorize(route: Route, client: AuthenticatedClient, params: Record<string, string>, body: unknown): void {
+  const values = route.scopeParams ? route.scopeParams(params, body as never) : params;
+  const needed = route.scopes!.map((set) => set.map((template) => expandScopeTemplate(template, values)));
+  if (!satisfiesScopes(client.scopes, needed)) {
+    const wanted = needed.map((set) => set.join(' and ')).join(' or ');
+    throw new ApiError('InsufficientScopes', `Client ${client.clientId} lacks the scopes for ${route.name}: needs ${wanted}`);
+  }
+}

@@ -1,0 +1,82 @@
+// The booting-instance handshake: a one-time secret per launch, read with the token
+// found in the instance's user data. Tokens never appear in logs or error messages.
+import { createTemporaryCredentials } from '../auth/temporary-credentials';
+import { ApiError, conflict, notFound } from '../errors';
+import { instanceIdParam, tokenParam } from '../params';
+import { defineRoute, type Route } from '../route';
+import type { ApiServices } from '../services';
+import { Outcome } from '../schemas/common';
+import { CreateSecretRequest, GetSecretResponse } from '../schemas/secret';
+
+/** Lifetime of the credentials handed to a worker, as in the original. */
+export const WORKER_CREDENTIALS_HOURS = 96;
+/** Allowance for clock skew between us and whoever verifies the credentials. */
+const CREDENTIALS_BACKDATE_MS = 15 * 60 * 1000;
+
+function workerCredentials(workerType: string, services: ApiServices) {
+  const { config } = services;
+  const issuer = config.credentialsIssuer;
+  if (!issuer.accessToken) throw new Error('no credentials issuer configured');
+  const now = services.now().getTime();
+  return createTemporaryCredentials({
+    clientId: issuer.clientId,
+    accessToken: issuer.accessToken,
+    scopes: [`assume:worker-type:${config.provisionerId}/${workerType}`, 'assume:worker-id:*'],
+    start: new Date(now - CREDENTIALS_BACKDATE_MS),
+    expiry: new Date(now + WORKER_CREDENTIALS_HOURS * 3600 * 1000),
+  });
+}
+
+const NO_SUCH_SECRET = 'No such secret: it does not exist, has expired or was already read';
+
+export const secretRoutes: Route[] = [
+  defineRoute({
+    name: 'createSecret', method: 'put', path: '/secret/<token>', stability: 'stable',
+    title: 'Create a secret',
+    description: 'Stores a one-time secret under a token. Idempotent; a different secret under the same token is a 409. '
+      + 'Needs aws-provisioner:create-secret:<workerType> for the workerType in the body.',
+    params: { token: tokenParam }, scopes: [['aws-provisioner:create-secret:<workerType>']],
+    scopeParams: (_params, body) => ({ workerType: body.workerType }),
+    input: CreateSecretRequest, output: Outcome,
+    handler: async ({ params, body }, services) => {
+      if (body.token !== params.token) throw new ApiError('InputError', 'body/token: must equal the token in the URL');
+      const outcome = await services.secrets.create(
+        params.token, { workerType: body.workerType, secrets: body.secrets, scopes: body.scopes }, new Date(body.expiration),
+      );
+      if (outcome === 'conflict') throw conflict('Secret already exists with different definition');
+      return { body: { outcome: 'success' } };
+    },
+  }),
+  defineRoute({
+    name: 'getSecret', method: 'get', path: '/secret/<token>', stability: 'stable',
+    title: 'Get a secret (once)',
+    description: 'Returns the secret and fresh 96-hour TaskCluster credentials for the worker type, and deletes the secret: '
+      + 'a second read is a 404. Call instanceStarted before this.',
+    params: { token: tokenParam }, scopes: null, output: GetSecretResponse,
+    handler: async ({ params, ctx }, services) => {
+      const secret = await services.secrets.take(params.token, services.now());
+      if (!secret) throw notFound(NO_SUCH_SECRET);
+      ctx.set('Cache-Control', 'no-store');
+      return { body: { data: secret.secrets, scopes: secret.scopes, credentials: workerCredentials(secret.workerType, services) } };
+    },
+  }),
+  defineRoute({
+    name: 'instanceStarted', method: 'get', path: '/instance-started/<instanceId>/<token>', stability: 'stable',
+    title: 'Report that an instance started',
+    description: 'Check-in of a booting instance: 204 while its secret exists, 404 otherwise.',
+    params: { instanceId: instanceIdParam, token: tokenParam }, scopes: null,
+    handler: async ({ params }, services) => {
+      if (!(await services.secrets.exists(params.token, services.now()))) throw notFound(NO_SUCH_SECRET);
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    name: 'removeSecret', method: 'delete', path: '/secret/<token>', stability: 'stable',
+    title: 'Remove a secret', description: 'Deletes the secret; 204 even when absent.',
+    params: { token: tokenParam }, scopes: null,
+    handler: async ({ params }, services) => {
+      await services.secrets.remove(params.token);
+      return { status: 204 };
+    },
+  }),
+];

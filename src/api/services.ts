@@ -1,0 +1,21 @@
+// Everything a route handler may use, built once per process and injected into the app.
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { WorkerTypeRepository } from '../db/worker-types';
+import type { AmiSetRepository } from '../db/ami-sets';
+import type { SecretRepository } from '../db/secrets';
+import type { HawkRequest, AuthResult } from './auth/hawk-authenticator';
+
+export interface ApiServices {
+  config: Config;
+  logger: Logger;
+  workerTypes: WorkerTypeRepository;
+  amiSets: AmiSetRepository;
+  secrets: SecretRepository;
+  authenticate: (req: HawkRequest) => Promise<AuthResult>;
+  /** Running, pending and requested capacity per worker type, from the instance ledger. */
+  capacities: () => Promise<Record<string, { running: number; pending: number; requested: number }>>;
+  /** Injected so tests can move time (secret expiry). */
+  now: () => Date;
+  startedAt: number;
+}

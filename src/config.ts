@@ -1,0 +1,143 @@
+// The process configuration, read once from the environment at start.
+// Nothing else in the code base reads process.env; every bad or missing value is
+// reported together, by name, so an operator can fix them in one go.
+
+export type RunMode = 'production' | 'dev';
+
+export interface Config {
+  mode: RunMode;
+  port: number;
+  /** Absent only in dev mode, where an embedded PostgreSQL is started instead. */
+  databaseUrl: string | undefined;
+  /** Base URL clients and instances use to reach the API, without `/v1`. */
+  publicUrl: string;
+  provisionerId: string;
+  /** Access token of the built-in `root` client (scope `*`). */
+  rootAccessToken: string | undefined;
+  /** 32-byte key (base64 or hex) for encryption at rest. */
+  secretsKey: Buffer | undefined;
+  /** Identity that signs the temporary credentials handed to booting workers. */
+  credentialsIssuer: { clientId: string; accessToken: string | undefined };
+  /** TaskCluster root URL advertised to workers in their user data. */
+  taskclusterRootUrl: string;
+  allowedRegions: string[];
+  logLevel: string;
+  /** Trust X-Forwarded-* headers (set when the API runs behind a reverse proxy). */
+  trustProxy: boolean;
+  /** Folder for dev-mode state (embedded database, generated keys). */
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-central-1'];
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
+const PROVISIONER_ID = /^[a-zA-Z0-9-_]{1,38}$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Record<string, string | undefined>;
+
+/** Parses the environment; throws ConfigError listing every problem. */
+export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
+  const problems: string[] = [];
+  const port = parsePort(env.PORT, problems);
+  const publicUrl = parseUrl('PUBLIC_URL', env.PUBLIC_URL ?? `http://127.0.0.1:${port}`, problems);
+  const provisionerId = env.PROVISIONER_ID ?? 'aws-provisioner-v1';
+  if (!PROVISIONER_ID.test(provisionerId)) problems.push('PROVISIONER_ID must match ^[a-zA-Z0-9-_]{1,38}$');
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL, mode, problems);
+  const rootAccessToken = parseToken('ROOT_ACCESS_TOKEN', env.ROOT_ACCESS_TOKEN, mode, problems);
+  const secretsKey = parseKey(env.SECRETS_KEY, mode, problems);
+  const allowedRegions = parseRegions(env.ALLOWED_REGIONS, problems);
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const issuerId = env.TASKCLUSTER_CLIENT_ID ?? 'root';
+  const issuerToken = env.TASKCLUSTER_CLIENT_ID ? env.TASKCLUSTER_ACCESS_TOKEN : rootAccessToken;
+  if (env.TASKCLUSTER_CLIENT_ID && !env.TASKCLUSTER_ACCESS_TOKEN) {
+    problems.push('TASKCLUSTER_ACCESS_TOKEN is required when TASKCLUSTER_CLIENT_ID is set');
+  }
+  const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems);
+  const taskclusterRootUrl = parseUrl('TASKCLUSTER_ROOT_URL', env.TASKCLUSTER_ROOT_URL ?? 'https://taskcluster.net', problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    mode, port, databaseUrl, publicUrl: publicUrl.replace(/\/+$/, ''), provisionerId, rootAccessToken, secretsKey,
+    credentialsIssuer: { clientId: issuerId, accessToken: issuerToken },
+    taskclusterRootUrl: taskclusterRootUrl.replace(/\/+$/, ''), allowedRegions, logLevel, trustProxy,
+    dataDir: env.DATA_DIR ?? '.data',
+  };
+}
+
+function parsePort(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined || raw === '') return 5557;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be an integer between 0 and 65535 (got "${raw}")`);
+    return 5557;
+  }
+  return port;
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+function parseUrl(name: string, raw: string, problems: string[]): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    problems.push(`${name} must be an http(s) URL (got "${raw}")`);
+  }
+  return raw;
+}
+
+function parseDatabaseUrl(raw: string | undefined, mode: RunMode, problems: string[]): string | undefined {
+  if (!raw) {
+    if (mode !== 'dev') problems.push('DATABASE_URL is required (postgresql://user:password@host:port/database)');
+    return undefined;
+  }
+  if (!/^postgres(ql)?:\/\//.test(raw)) problems.push('DATABASE_URL must start with postgresql://');
+  return raw;
+}
+
+function parseToken(name: string, raw: string | undefined, mode: RunMode, problems: string[]): string | undefined {
+  if (!raw) {
+    if (mode !== 'dev') problems.push(`${name} is required (a random string of at least 22 characters)`);
+    return undefined;
+  }
+  if (raw.length < 22) problems.push(`${name} must be at least 22 characters long`);
+  return raw;
+}
+
+/** Accepts 32 bytes as base64 (44 chars) or hex (64 chars). */
+export function parseSecretsKey(raw: string): Buffer | undefined {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  return key.length === 32 ? key : undefined;
+}
+
+function parseKey(raw: string | undefined, mode: RunMode, problems: string[]): Buffer | undefined {
+  if (!raw) {
+    if (mode !== 'dev') problems.push('SECRETS_KEY is required (32 random bytes, base64 or hex: `openssl rand -base64 32`)');
+    return undefined;
+  }
+  const key = parseSecretsKey(raw);
+  if (!key) problems.push('SECRETS_KEY must be 32 bytes, encoded as base64 or hex');
+  return key;
+}
+
+function parseRegions(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || raw.trim() === '') return [...DEFAULT_REGIONS];
+  const regions = raw.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const bad = regions.filter((r) => !REGION.test(r));
+  if (bad.length > 0) problems.push(`ALLOWED_REGIONS contains invalid region names: ${bad.join(', ')}`);
+  if (new Set(regions).size !== regions.length) problems.push('ALLOWED_REGIONS lists a region more than once');
+  return regions;
+}

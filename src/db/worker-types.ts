@@ -1,0 +1,119 @@
+// Worker type rows <-> domain definitions. Writes are single statements, so concurrent
+// API replicas never interleave a partial definition.
+import type { PrismaClient, WorkerType as WorkerTypeRow } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
+import type { WorkerType, WorkerTypeDefinition } from '../domain/worker-type';
+import { sameDefinition } from '../domain/definition-compare';
+
+export type CreateOutcome =
+  | { outcome: 'created'; workerType: WorkerType }
+  | { outcome: 'unchanged'; workerType: WorkerType }
+  | { outcome: 'conflict'; workerType: WorkerType };
+
+/** Fills the optional fields with their documented defaults. */
+export function withDefaults(def: WorkerTypeDefinition): Required<WorkerTypeDefinition> {
+  return {
+    ...def,
+    minCapacity: def.minCapacity ?? 0,
+    canUseOndemand: def.canUseOndemand ?? false,
+    canUseSpot: def.canUseSpot ?? true,
+    availabilityZones: def.availabilityZones ?? [],
+  };
+}
+
+function toColumns(def: Required<WorkerTypeDefinition>) {
+  return {
+    description: def.description, owner: def.owner,
+    minCapacity: def.minCapacity, maxCapacity: def.maxCapacity, scalingRatio: def.scalingRatio,
+    minPrice: def.minPrice, maxPrice: def.maxPrice,
+    canUseOndemand: def.canUseOndemand, canUseSpot: def.canUseSpot,
+    launchSpec: def.launchSpec as Prisma.InputJsonObject,
+    userData: def.userData as Prisma.InputJsonObject,
+    secrets: def.secrets as Prisma.InputJsonObject,
+    scopes: def.scopes,
+    instanceTypes: def.instanceTypes as unknown as Prisma.InputJsonArray,
+    regions: def.regions as unknown as Prisma.InputJsonArray,
+    availabilityZones: def.availabilityZones as unknown as Prisma.InputJsonArray,
+  };
+}
+
+export function fromRow(row: WorkerTypeRow): WorkerType {
+  return {
+    workerType: row.name,
+    lastModified: row.lastModified.toISOString(),
+    description: row.description, owner: row.owner,
+    minCapacity: row.minCapacity, maxCapacity: row.maxCapacity, scalingRatio: row.scalingRatio,
+    minPrice: row.minPrice, maxPrice: row.maxPrice,
+    canUseOndemand: row.canUseOndemand, canUseSpot: row.canUseSpot,
+    launchSpec: row.launchSpec as WorkerType['launchSpec'],
+    userData: row.userData as WorkerType['userData'],
+    secrets: row.secrets as WorkerType['secrets'],
+    scopes: row.scopes,
+    instanceTypes: row.instanceTypes as unknown as WorkerType['instanceTypes'],
+    regions: row.regions as unknown as WorkerType['regions'],
+    availabilityZones: row.availabilityZones as unknown as WorkerType['availabilityZones'],
+  };
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}
+
+export function createWorkerTypeRepository(db: PrismaClient) {
+  return {
+    async get(name: string): Promise<WorkerType | null> {
+      const row = await db.workerType.findUnique({ where: { name } });
+      return row ? fromRow(row) : null;
+    },
+
+    async listNames(): Promise<string[]> {
+      const rows = await db.workerType.findMany({ select: { name: true }, orderBy: { name: 'asc' } });
+      return rows.map((r) => r.name);
+    },
+
+    async list(): Promise<WorkerType[]> {
+      return (await db.workerType.findMany({ orderBy: { name: 'asc' } })).map(fromRow);
+    },
+
+    /** Idempotent: same definition -> unchanged; different definition -> conflict (nothing written). */
+    async create(name: string, def: WorkerTypeDefinition, now: Date): Promise<CreateOutcome> {
+      const full = withDefaults(def);
+      try {
+        const row = await db.workerType.create({ data: { name, lastModified: now, ...toColumns(full) } });
+        return { outcome: 'created', workerType: fromRow(row) };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+      const existing = await this.get(name);
+      if (!existing) return this.create(name, def, now);
+      const same = sameDefinition(existing as unknown as Record<string, unknown>, full as unknown as Record<string, unknown>);
+      return { outcome: same ? 'unchanged' : 'conflict', workerType: existing };
+    },
+
+    /** Replaces the given fields; absent optional fields keep their stored values. Null when absent. */
+    async update(name: string, def: WorkerTypeDefinition, now: Date): Promise<WorkerType | null> {
+      const existing = await this.get(name);
+      if (!existing) return null;
+      const merged = withDefaults({
+        ...def,
+        minCapacity: def.minCapacity ?? existing.minCapacity,
+        canUseOndemand: def.canUseOndemand ?? existing.canUseOndemand,
+        canUseSpot: def.canUseSpot ?? existing.canUseSpot,
+        availabilityZones: def.availabilityZones ?? existing.availabilityZones,
+      });
+      const result = await db.workerType.updateManyAndReturn({
+        where: { name },
+        data: { ...toColumns(merged), lastModified: now, revision: { increment: 1 } },
+      });
+      return result[0] ? fromRow(result[0]) : null;
+    },
+
+    /** True when a row was deleted. */
+    async remove(name: string): Promise<boolean> {
+      const { count } = await db.workerType.deleteMany({ where: { name } });
+      return count > 0;
+    },
+  };
+}
+
+export type WorkerTypeRepository = ReturnType<typeof createWorkerTypeRepository>;

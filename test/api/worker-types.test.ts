@@ -1,0 +1,148 @@
+// Worker type methods driven by the real taskcluster-client 1.6.3 against the real API.
+import { createClientRepository } from '../../src/db/clients';
+import { SecretBox } from '../../src/db/secret-box';
+import { workerTypeDefinition } from '../support/fixtures';
+import { failure, startApiHarness, type ApiHarness } from '../support/api-harness';
+
+let h: ApiHarness;
+beforeAll(async () => { h = await startApiHarness(); });
+afterAll(async () => { await h.stop(); });
+
+describe('createWorkerType / workerType / updateWorkerType', () => {
+  test('creates, reads back and is idempotent', async () => {
+    const p = h.provisioner();
+    const created = await p.createWorkerType('builder', workerTypeDefinition());
+    expect(created).toMatchObject({ workerType: 'builder', maxCapacity: 20, minCapacity: 0, canUseSpot: true });
+    expect(Date.parse(created.lastModified)).not.toBeNaN();
+    expect(await p.workerType('builder')).toEqual(created);
+    const again = await p.createWorkerType('builder', workerTypeDefinition({ description: 'other words' }));
+    expect(again.lastModified).toBe(created.lastModified);
+  });
+
+  test('a different definition under an existing name is a 409 and changes nothing', async () => {
+    const p = h.provisioner();
+    await p.createWorkerType('conflicted', workerTypeDefinition());
+    const err = await failure(p.createWorkerType('conflicted', workerTypeDefinition({ maxCapacity: 3 })));
+    expect(err).toMatchObject({ status: 409, code: 'RequestConflict' });
+    expect((await p.workerType('conflicted')).maxCapacity).toBe(20);
+  });
+
+  test('optional fields take their defaults', async () => {
+    const def = workerTypeDefinition();
+    for (const key of ['minCapacity', 'canUseOndemand', 'canUseSpot', 'availabilityZones']) delete def[key];
+    const created = await h.provisioner().createWorkerType('defaults', def);
+    expect(created).toMatchObject({ minCapacity: 0, canUseOndemand: false, canUseSpot: true, availabilityZones: [] });
+  });
+
+  test('update replaces the definition and moves lastModified', async () => {
+    const p = h.provisioner();
+    const created = await p.createWorkerType('updated', workerTypeDefinition());
+    h.advanceClock(1000);
+    const updated = await p.updateWorkerType('updated', workerTypeDefinition({ maxCapacity: 15 }));
+    expect(updated.maxCapacity).toBe(15);
+    expect(Date.parse(updated.lastModified)).toBeGreaterThan(Date.parse(created.lastModified));
+    expect((await p.workerType('updated')).maxCapacity).toBe(15);
+    const lm = await p.workerTypeLastModified('updated');
+    expect(lm).toEqual({ workerType: 'updated', lastModified: updated.lastModified });
+  });
+
+  test('missing worker types are 404, not 500', async () => {
+    const p = h.provisioner();
+    for (const call of [p.workerType('nope'), p.workerTypeLastModified('nope'), p.getLaunchSpecs('nope'),
+      p.updateWorkerType('nope', workerTypeDefinition())]) {
+      expect(await failure(call)).toMatchObject({ status: 404, code: 'ResourceNotFound' });
+    }
+  });
+});
+
+describe('removeWorkerType / listWorkerTypes', () => {
+  test('remove is idempotent and the list follows', async () => {
+    const p = h.provisioner();
+    await p.createWorkerType('zz-removed', workerTypeDefinition());
+    expect(await p.listWorkerTypes()).toContain('zz-removed');
+    await p.removeWorkerType('zz-removed');
+    await p.removeWorkerType('zz-removed');
+    expect(await p.listWorkerTypes()).not.toContain('zz-removed');
+    expect((await failure(p.workerType('zz-removed'))).status).toBe(404);
+  });
+
+  test('names are listed in lexicographic order', async () => {
+    const names: string[] = await h.provisioner().listWorkerTypes();
+    expect(names.length).toBeGreaterThan(1);
+    expect([...names].sort()).toEqual(names);
+  });
+});
+
+describe('listWorkerTypeSummaries', () => {
+  test('capacities come from the instance ledger', async () => {
+    const p = h.provisioner();
+    await p.createWorkerType('summarised', workerTypeDefinition({ minCapacity: 1 }));
+    const row = { workerType: 'summarised', region: 'us-west-2', zone: 'us-west-2a', market: 'spot', price: 0.1 };
+    await h.db.instance.createMany({ data: [
+      { ...row, clientToken: 't1', instanceType: 'c5.xlarge', capacity: 1, state: 'running' },
+      { ...row, clientToken: 't2', instanceType: 'c5.2xlarge', capacity: 2, state: 'running' },
+      { ...row, clientToken: 't3', instanceType: 'c5.xlarge', capacity: 1, state: 'pending' },
+      { ...row, clientToken: 't4', instanceType: 'c5.2xlarge', capacity: 2, state: 'requested' },
+      { ...row, clientToken: 't5', instanceType: 'c5.2xlarge', capacity: 2, state: 'terminated' },
+    ] });
+    const summaries: Array<Record<string, unknown>> = await p.listWorkerTypeSummaries();
+    expect(summaries.find((s) => s.workerType === 'summarised')).toEqual({
+      workerType: 'summarised', minCapacity: 1, maxCapacity: 20, runningCapacity: 3, pendingCapacity: 1, requestedCapacity: 2,
+    });
+    expect(summaries.find((s) => s.workerType === 'builder')).toMatchObject({ runningCapacity: 0, pendingCapacity: 0 });
+  });
+});
+
+describe('getLaunchSpecs', () => {
+  test('returns region x instance type with base64 user data and a throwaway token', async () => {
+    const p = h.provisioner();
+    const wt = await p.createWorkerType('specs', workerTypeDefinition());
+    const specs = await p.getLaunchSpecs('specs');
+    expect(Object.keys(specs).sort()).toEqual(['us-east-1', 'us-west-2']);
+    expect(Object.keys(specs['us-west-2']).sort()).toEqual(['c5.2xlarge', 'c5.xlarge']);
+    const info = specs['us-west-2']['c5.2xlarge'];
+    expect(info.launchSpec).toMatchObject({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'c5.2xlarge', SecurityGroups: ['docker-worker'] });
+    const userData = JSON.parse(Buffer.from(info.launchSpec.UserData, 'base64').toString('utf8'));
+    expect(userData).toMatchObject({
+      capacity: 2, instanceType: 'c5.2xlarge', region: 'us-west-2', workerType: 'specs', provisionerId: 'aws-provisioner-v1',
+      lastModified: wt.lastModified, securityToken: info.securityToken, provisionerBaseUrl: `${h.config.publicUrl}/v1`,
+      data: { dockerConfig: { allowPrivileged: false } },
+    });
+    const again = await p.getLaunchSpecs('specs');
+    expect(again['us-west-2']['c5.2xlarge'].securityToken).not.toBe(info.securityToken);
+    expect(await h.db.secret.count()).toBe(0);
+  });
+});
+
+describe('authentication and scopes', () => {
+  const box = () => new SecretBox(h.config.secretsKey!);
+
+  test('a client without the scope gets 403; with it, success', async () => {
+    const creds = await createClientRepository(h.db, box()).create(
+      'team-a', ['aws-provisioner:manage-worker-type:team-a-*'], 'team A', null,
+    );
+    const p = h.provisioner(creds);
+    expect(await failure(p.createWorkerType('other-team', workerTypeDefinition()))).toMatchObject({ status: 403, code: 'InsufficientScopes' });
+    expect(await h.db.workerType.count({ where: { name: 'other-team' } })).toBe(0);
+    await expect(p.createWorkerType('team-a-linux', workerTypeDefinition())).resolves.toMatchObject({ workerType: 'team-a-linux' });
+    expect(await failure(p.removeWorkerType('builder'))).toMatchObject({ status: 403 });
+  });
+
+  test('a bad signature, an unknown client or no credentials get 401 without a hint', async () => {
+    const wrongKey = h.provisioner({ clientId: 'root', accessToken: 'not-the-root-token-at-all' });
+    const unknown = h.provisioner({ clientId: 'nobody', accessToken: 'whatever-token-whatever' });
+    const anonymous = h.provisioner(null);
+    for (const p of [wrongKey, unknown]) {
+      expect(await failure(p.createWorkerType('denied', workerTypeDefinition()))).toEqual({
+        status: 401, code: 'AuthenticationFailed', message: 'Authentication failed.',
+      });
+    }
+    expect((await failure(anonymous.createWorkerType('denied', workerTypeDefinition()))).status).toBe(401);
+    expect(await h.db.workerType.count({ where: { name: 'denied' } })).toBe(0);
+  });
+
+  test('anonymous methods need no credentials', async () => {
+    await expect(h.provisioner(null).ping()).resolves.toMatchObject({ alive: true });
+    await expect(h.provisioner(null).workerType('builder')).resolves.toMatchObject({ workerType: 'builder' });
+  });
+});

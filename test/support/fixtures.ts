@@ -1,0 +1,38 @@
+// Valid request bodies the tests start from and then break in specific ways.
+
+export function workerTypeDefinition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    launchSpec: { SecurityGroups: ['docker-worker'] },
+    userData: { dockerConfig: { allowPrivileged: false } },
+    secrets: {},
+    scopes: [],
+    minCapacity: 0,
+    maxCapacity: 20,
+    scalingRatio: 0,
+    minPrice: 0,
+    maxPrice: 0.5,
+    canUseOndemand: false,
+    canUseSpot: true,
+    instanceTypes: [
+      { instanceType: 'c5.xlarge', capacity: 1, utility: 1, launchSpec: {}, secrets: {}, userData: {}, scopes: [] },
+      { instanceType: 'c5.2xlarge', capacity: 2, utility: 2, launchSpec: {}, secrets: {}, userData: {}, scopes: [] },
+    ],
+    regions: [
+      { region: 'us-west-2', launchSpec: { ImageId: 'ami-0123456789abcdef0' }, secrets: {}, userData: {}, scopes: [] },
+      { region: 'us-east-1', launchSpec: { ImageId: 'ami-00000000000000001' }, secrets: {}, userData: {}, scopes: [] },
+    ],
+    availabilityZones: [],
+    description: 'Builds for the test suite',
+    owner: 'ci@example.com',
+    ...overrides,
+  };
+}
+
+export function amiSetBody(): { amis: { region: string; hvm: string; pv: string }[] } {
+  return {
+    amis: [
+      { region: 'us-west-2', hvm: 'ami-0123456789abcdef0', pv: 'ami-0123456789abcdef1' },
+      { region: 'us-east-1', hvm: 'ami-00000000000000001', pv: 'ami-00000000000000002' },
+    ],
+  };
+}

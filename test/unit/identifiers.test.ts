@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import {
+  IDENTIFIER_PATTERN, IDENTIFIER_REGEXP, INSTANCE_ID_PATTERN, INSTANCE_ID_REGEXP, REGION_PATTERN, REGION_REGEXP,
+  SLUGID_PATTERN, SLUGID_REGEXP,
+} from '../../src/domain/identifiers';
+
+function slugFromUuid(uuid: string): string {
+  return Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url');
+}
+
+type Case = [value: string, accepted: boolean];
+
+const tables: [name: string, pattern: string, regexp: RegExp, cases: Case[]][] = [
+  ['identifier', IDENTIFIER_PATTERN, IDENTIFIER_REGEXP, [
+    ['gecko-t-linux', true],
+    ['a', true],
+    ['Under_score-and-Dash_09', true],
+    ['x'.repeat(38), true],
+    ['x'.repeat(39), false],
+    ['', false],
+    ['has space', false],
+    ['star*', false],
+    ['*', false],
+    ['dots..', false],
+    ['slash/name', false],
+    ['<workerType>', false],
+    ['colon:name', false],
+    ['trailing-newline\n', false],
+  ]],
+  ['slugid v4', SLUGID_PATTERN, SLUGID_REGEXP, [
+    ['AAAAAAAAQACAAAAAAAAAAA', true],
+    ['________T_-__________w', true],
+    ['Xdv7gKLUTyCw6RXYQUmavw', true],
+    ['Xdv7gKLUTyCw6RXYQUmasA', true],
+    ['Xdv7gKLUHyCw6RXYQUmavw', false], // version 1, not 4
+    ['Xdv7gKLUTyDA6RXYQUmavw', false], // variant bits 11, not 10
+    ['Xdv7gKLUTyCw6RXYQUmavx', false], // last character carries non-zero padding bits
+    ['Xdv7gKLUTyCw6RXYQUmav', false],
+    ['Xdv7gKLUTyCw6RXYQUmavwA', false],
+    ['Xdv7gKLUTyCw6RXYQU+a/w', false], // standard, not URL-safe, base64
+    ['Xdv7gKLUTyCw6RXYQUm*vw', false],
+    ['', false],
+  ]],
+  ['instance id', INSTANCE_ID_PATTERN, INSTANCE_ID_REGEXP, [
+    ['i-0123abcd', true],
+    ['i-0123456789abcdef0', true],
+    ['i-0123456789ABCDEF0', true],
+    ['i-0123abc', false],
+    ['i-0123abcde', false],
+    ['i-0123456789abcdef', false],
+    ['i-0123456789abcdef01', false],
+    ['i-0123abcg', false],
+    ['0123abcd', false],
+    ['sir-0123abcd', false],
+    ['i-0123abcd ', false],
+  ]],
+  ['region', REGION_PATTERN, REGION_REGEXP, [
+    ['us-east-1', true],
+    ['us-west-2', true],
+    ['eu-central-1', true],
+    ['ap-southeast-2', true],
+    ['us-gov-west-1', true],
+    ['cn-north-1', true],
+    ['us-isob-east-1', true],
+    ['us-east-1a', false],
+    ['US-EAST-1', false],
+    ['us-east', false],
+    ['useast1', false],
+    ['us-east-1/x', false],
+    ['', false],
+  ]],
+];
+
+describe.each(tables)('%s pattern', (_name, pattern, regexp, cases) => {
+  test.each(cases)('%p -> accepted %p', (value, accepted) => {
+    expect(regexp.test(value)).toBe(accepted);
+    // The string form is what JSON schemas use; it must behave the same without the u flag.
+    expect(new RegExp(pattern).test(value)).toBe(accepted);
+  });
+});
+
+describe('slugid v4 pattern', () => {
+  test('accepts slugids made from random v4 UUIDs', () => {
+    const slugs = Array.from({ length: 200 }, () => slugFromUuid(randomUUID()));
+    expect(slugs.filter((slug) => !SLUGID_REGEXP.test(slug))).toEqual([]);
+  });
+});
