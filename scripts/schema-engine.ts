@@ -1,6 +1,8 @@
-// Prisma's schema engine (diff, create migration) as WebAssembly, driven through the
-// `pg` driver adapter. Used where the native engine binary is unavailable; the result
-// (prisma/migrations/<name>/migration.sql) is the same as `prisma migrate dev` writes.
+// Prisma's schema engine as WebAssembly, driven through the `pg` driver adapter, for
+// where the native engine binary is unavailable. New migrations come from `diff` (from
+// the migrations directory to the schema, as a script), which renders the same SQL as
+// `prisma migrate dev`; the wasm build's `createMigration` cannot be used because it has
+// no way to obtain a shadow database.
 //
 // Needs a PostgreSQL server on which the given user may CREATE DATABASE: the engine
 // replays migrations in a temporary "shadow" database that is dropped afterwards.
@@ -21,6 +23,11 @@ const PG_TYPE_CHAR = 18; // PostgreSQL's internal one-byte "char"
 const PG_TYPE_TEXT = 25;
 
 type EngineClass = typeof SchemaEngine;
+/** The part of the WebAssembly global used here (not in this project's TypeScript libs). */
+interface WasmRuntime {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+}
+const wasmRuntime = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
 let engineClass: Promise<EngineClass> | undefined;
 
 /**
@@ -33,7 +40,7 @@ function loadEngineClass(): Promise<EngineClass> {
     const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
     const bytes = fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm'));
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
+    const { instance } = await wasmRuntime.instantiate(bytes, { './schema_engine_bg.js': glue });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue.SchemaEngine;
@@ -67,7 +74,11 @@ function reportCharAsText(client: pg.Client): void {
   };
 }
 
-/** Connection settings from a URL, as separate fields (see connectToShadowDb). */
+/**
+ * Connection settings from a URL as separate fields, so that a copy with another
+ * `database` really connects there (see connectToShadowDb). Query parameters such as
+ * sslmode are not carried over.
+ */
 export function poolConfigFromUrl(databaseUrl: string): pg.PoolConfig {
   const url = new URL(databaseUrl);
   return {

@@ -16,6 +16,7 @@ export const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export interface ApiHarness {
   url: string;
+  databaseUrl: string;
   db: PrismaClient;
   services: ApiServices;
   config: Config;
@@ -69,7 +70,7 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
   let api: RunningApi | undefined = await startApiServer(services, 0, '127.0.0.1');
   const url = api.url;
   return {
-    url, db, services, config, logs,
+    url, databaseUrl: database.url, db, services, config, logs,
     advanceClock: (ms) => { offset += ms; },
     provisioner: (credentials) => new taskcluster.AwsProvisioner({
       baseUrl: `${url}/v1`, retries: 0,

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
 
 export interface EmbeddedPostgresProcess {
   url: string;
@@ -41,7 +42,6 @@ export function startEmbeddedPostgresProcess(dataDir: string): Promise<EmbeddedP
 }
 
 async function serve(dataDir: string): Promise<void> {
-  const { startEmbeddedPostgres } = await import('../../src/dev/embedded-postgres');
   const server = await startEmbeddedPostgres(dataDir);
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   // stdin closes when the parent asks to stop or dies: never outlive it.

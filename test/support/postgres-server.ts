@@ -67,7 +67,8 @@ function ensurePostgresInstalled(log: (msg: string) => void): string {
   if (found) return found;
   if (!isRoot()) {
     throw new Error('PostgreSQL (initdb, pg_ctl) was not found and installing it needs root: '
-      + 'install the `postgresql` package, or set TEST_PG_ADMIN_URL to a server to reuse.');
+      + 'install the `postgresql` package, or point the tool at a running server '
+      + '(TEST_PG_ADMIN_URL for the tests, MIGRATION_DATABASE_URL for create-migration).');
   }
   log('PostgreSQL not found; installing the Debian package `postgresql`');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -107,14 +108,18 @@ export function findFreePort(): Promise<number> {
   });
 }
 
+function serviceUserId(flag: '-u' | '-g'): number {
+  try {
+    return Number(execFileSync('id', [flag, SERVICE_USER], { stdio: 'pipe' }).toString().trim());
+  } catch {
+    throw new Error(`running as root, PostgreSQL must run as the OS user \`${SERVICE_USER}\`, which does not exist`);
+  }
+}
+
 /** A fresh temp directory, owned by the service user when we are root. */
 function makeBaseDir(): string {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'provisioner-pg-'));
-  if (isRoot()) {
-    const uid = Number(execFileSync('id', ['-u', SERVICE_USER]).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', SERVICE_USER]).toString().trim());
-    fs.chownSync(base, uid, gid);
-  }
+  if (isRoot()) fs.chownSync(base, serviceUserId('-u'), serviceUserId('-g'));
   return base;
 }
 

@@ -30,10 +30,9 @@ async function main(argv: string[]): Promise<unknown> {
   }
 }
 
+// Exits explicitly: the engine leaves a timer of its migration-lock timeout (10 s) behind,
+// which would keep the process alive that long after the work is done.
 main(process.argv.slice(2)).then(
-  (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
+  (result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0)),
+  (err: unknown) => process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`, () => process.exit(1)),
 );

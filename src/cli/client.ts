@@ -1,0 +1,65 @@
+// `npm run client -- <command>`: manage API clients (Hawk credentials) in the database.
+//   create <clientId> --scope <scope>... [--description <text>] [--expires <ISO date>]
+//   list
+//   remove <clientId>
+// Uses DATABASE_URL and SECRETS_KEY; in a dev checkout it falls back to the running dev
+// server's embedded database and the key under .data/.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config';
+import { createPrisma } from '../db/client';
+import { ClientExistsError, createClientRepository } from '../db/clients';
+import { SecretBox } from '../db/secret-box';
+import { devDatabaseUrlFile, withDevSecrets } from '../dev/dev-secrets';
+
+const USAGE = `usage:
+  npm run client -- create <clientId> --scope <scope> [--scope <scope>...] [--description <text>] [--expires <ISO date>]
+  npm run client -- list
+  npm run client -- remove <clientId>`;
+
+function resolveDatabase(): { url: string; key: Buffer } {
+  const dev = !process.env.DATABASE_URL;
+  let config = loadConfig(process.env, dev ? 'dev' : 'production');
+  if (dev) config = withDevSecrets(config).config;
+  const file = devDatabaseUrlFile(config.dataDir);
+  const url = config.databaseUrl ?? (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined);
+  if (!url) throw new ConfigError(['DATABASE_URL is not set and no dev server is running (start one with `npm run dev`)']);
+  return { url, key: config.secretsKey! };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { scope: { type: 'string', multiple: true }, description: { type: 'string' }, expires: { type: 'string' } },
+  });
+  const [command, clientId] = positionals;
+  if (!command || !['create', 'list', 'remove'].includes(command) || (command !== 'list' && !clientId)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const expires = values.expires ? new Date(values.expires) : null;
+  if (expires && Number.isNaN(expires.getTime())) throw new ConfigError([`--expires is not a date: ${values.expires}`]);
+  const { url, key } = resolveDatabase();
+  const db = createPrisma(url);
+  try {
+    const clients = createClientRepository(db, new SecretBox(key));
+    if (command === 'list') {
+      for (const c of await clients.list()) console.log(`${c.clientId}\t${c.scopes.join(' ')}\t${c.expires ?? 'never'}\t${c.description}`);
+    } else if (command === 'remove') {
+      console.log((await clients.remove(clientId!)) ? `removed ${clientId}` : `no client ${clientId}`);
+    } else {
+      const created = await clients.create(clientId!, values.scope ?? [], values.description ?? '', expires);
+      console.log(JSON.stringify({ clientId: created.clientId, accessToken: created.accessToken, scopes: created.scopes }, null, 2));
+      console.log('Store the accessToken now: it is not shown again.');
+    }
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  const known = err instanceof ConfigError || err instanceof ClientExistsError || (err instanceof Error && err.message.startsWith('invalid clientId'));
+  console.error(known ? (err as Error).message : `failed: ${String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,198 @@
+// The Temporal CLI, which contains the dev server and the Web UI, for development and tests.
+//
+// It is built from source through the Go module proxy into `<project>/.tools/bin` (git-ignored),
+// because prebuilt downloads are not always reachable. v1.5.1 is the newest release that
+// `go install module@version` accepts (later tags carry `replace` directives); it embeds
+// Temporal server 1.29.1 and needs Go >= 1.25.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { SearchAttributeCliType } from '../temporal/search-attributes';
+
+export const TEMPORAL_CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+
+const HOST = '127.0.0.1';
+const STARTUP_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** The nearest directory above this file holding a package.json (works from src/ and dist/src/). */
+export function projectRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a command to completion; rejects with `spawnError` set when it could not be started at all. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (err) => reject(Object.assign(err, { spawnError: true })));
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+/** Builds the CLI into `gobin`; `binary` (its final place) only appears in messages. */
+async function goInstall(gobin: string, binary: string): Promise<void> {
+  try {
+    const code = await run('go', ['install', TEMPORAL_CLI_PACKAGE], { ...process.env, GOBIN: gobin });
+    if (code !== 0) throw new Error(`\`go install ${TEMPORAL_CLI_PACKAGE}\` failed with exit code ${code}`);
+  } catch (err) {
+    if ((err as { spawnError?: boolean }).spawnError && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(
+        'The Temporal CLI is built from source and needs Go (>= 1.25), but `go` is not on PATH. ' +
+          `Install Go, or put a temporal binary at ${binary}.`,
+      );
+    }
+    throw err;
+  }
+}
+
+const installs = new Map<string, Promise<string>>();
+
+/**
+ * Returns the path of `<toolsDir>/bin/temporal`, building it first when it is missing.
+ * Concurrent callers (several jest workers) may each build; every build goes to its own
+ * directory and is renamed into place, so nobody ever sees a half-written binary.
+ */
+export function ensureTemporalCli(toolsDir: string = path.join(projectRoot(), '.tools')): Promise<string> {
+  const binary = path.join(toolsDir, 'bin', process.platform === 'win32' ? 'temporal.exe' : 'temporal');
+  if (isExecutable(binary)) return Promise.resolve(binary);
+  let pending = installs.get(binary);
+  if (!pending) {
+    pending = install(binary).finally(() => installs.delete(binary));
+    installs.set(binary, pending);
+  }
+  return pending;
+}
+
+async function install(binary: string): Promise<string> {
+  const binDir = path.dirname(binary);
+  fs.mkdirSync(binDir, { recursive: true });
+  const buildDir = fs.mkdtempSync(path.join(binDir, '.build-'));
+  process.stderr.write(
+    `Building the Temporal CLI (${TEMPORAL_CLI_PACKAGE}) into ${binDir}: the first build takes several minutes; ` +
+      "later builds reuse Go's module and build caches.\n",
+  );
+  try {
+    await goInstall(buildDir, binary);
+    fs.renameSync(path.join(buildDir, path.basename(binary)), binary);
+  } finally {
+    fs.rmSync(buildDir, { recursive: true, force: true });
+  }
+  return binary;
+}
+
+export interface DevServerOptions {
+  /** SQLite file that keeps workflows across restarts (e.g. `.data/temporal.sqlite`); in memory when absent. */
+  dbFile?: string;
+  /** gRPC frontend port; default 7233, where the CLI and SDKs look by default. */
+  port?: number;
+  /** Web UI port; default 8233. */
+  uiPort?: number;
+  /** Custom search attributes of the `default` namespace, e.g. `{ WorkerType: 'Keyword' }`. */
+  searchAttributes: Record<string, SearchAttributeCliType>;
+  /** Receives the server's log lines (warnings and errors); default: standard error. */
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  /** host:port of the gRPC frontend. */
+  address: string;
+  uiUrl: string;
+  /** Stops the server (SIGTERM, then SIGKILL after 10 s); resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `temporal server start-dev` on 127.0.0.1 and resolves once the frontend answers and
+ * the `default` namespace has every requested search attribute. Throws with the server's
+ * last output when it exits or does not become ready within a minute.
+ */
+export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
+  const binary = await ensureTemporalCli();
+  const port = options.port ?? 7233;
+  const uiPort = options.uiPort ?? 8233;
+  const args = ['server', 'start-dev', '--ip', HOST, '--port', String(port), '--ui-port', String(uiPort)];
+  if (options.dbFile) {
+    fs.mkdirSync(path.dirname(path.resolve(options.dbFile)), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  for (const [name, type] of Object.entries(options.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
+
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = captureOutput(child, options.log ?? ((line) => process.stderr.write(`[temporal] ${line}\n`)));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const stop = () => stopChild(child, exited);
+  const address = `${HOST}:${port}`;
+  try {
+    const notReady = exited.then((code) => Promise.reject(new Error(`exited with code ${code}`)));
+    await Promise.race([prepareNamespace(address, options.searchAttributes), notReady]);
+  } catch (err) {
+    await stop();
+    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output.tail()}`);
+  }
+  return { address, uiUrl: `http://${HOST}:${uiPort}`, stop };
+}
+
+/** Forwards stderr lines to `log` and keeps the last lines of both streams for error messages. */
+function captureOutput(child: ChildProcess, log: (line: string) => void): { tail(): string } {
+  const last: string[] = [];
+  const onData = (forward: boolean) => (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter((l) => l.trim())) {
+      last.push(line);
+      if (last.length > 20) last.shift();
+      if (forward) log(line);
+    }
+  };
+  child.stdout?.on('data', onData(false));
+  child.stderr?.on('data', onData(true));
+  return { tail: () => last.join('\n') };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Values of temporal.api.enums.v1.IndexedValueType (a stable wire enum). */
+const INDEXED_VALUE_TYPES: Record<SearchAttributeCliType, number> = {
+  Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7,
+};
+
+/**
+ * Waits for the frontend, then registers missing search attributes. The `--search-attribute`
+ * flags only take effect when the namespace is first created, so an existing SQLite file made
+ * by an older version of the code would otherwise lack newer attributes.
+ */
+async function prepareNamespace(address: string, wanted: Record<string, SearchAttributeCliType>): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: STARTUP_TIMEOUT_MS });
+  try {
+    const namespace = 'default';
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing: Record<string, number> = {};
+    for (const [name, type] of Object.entries(wanted)) {
+      const have = customAttributes?.[name];
+      if (have === undefined || have === null) missing[name] = INDEXED_VALUE_TYPES[type];
+      else if (have !== INDEXED_VALUE_TYPES[type]) throw new Error(`search attribute ${name} exists with another type`);
+    }
+    if (Object.keys(missing).length) {
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+    }
+  } finally {
+    await connection.close();
+  }
+}

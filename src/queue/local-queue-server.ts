@@ -1,0 +1,175 @@
+// A small TaskCluster-Queue-compatible server for tests and local development: it answers
+// `pendingTasks` like the real Queue, from counts that a test (setPending) or a person sets:
+//
+//   curl -X PUT -d '{"pendingTasks": 5}' http://127.0.0.1:<port>/api/queue/v1/pending/<provisionerId>/<workerType>
+//
+// Routes, under `/api/queue/v1` (root-URL clients) and `/v1` (old-style base URLs):
+//   GET  /ping                                   {alive, uptime}
+//   GET  /pending/<provisionerId>/<workerType>   {provisionerId, workerType, pendingTasks}; 0 when never set
+//   PUT  /pending/<provisionerId>/<workerType>   body {pendingTasks: n}, n a non-negative integer
+// Errors are TaskCluster-style JSON `{code, message}`. Counts live in memory only.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IDENTIFIER_REGEXP } from '../domain/identifiers';
+
+export interface LocalQueueServerOptions {
+  /** Default 0: a free port chosen by the kernel. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface LocalQueueServer {
+  /** The root URL, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  /** `url + '/api/queue/v1'`. */
+  baseUrl: string;
+  /** Sets a count; throws TypeError for an invalid identifier or count. */
+  setPending(provisionerId: string, workerType: string, pendingTasks: number): void;
+  /** Closes the listener and every open connection. */
+  stop(): Promise<void>;
+}
+
+const PREFIXES = ['/api/queue/v1', '/v1'];
+/** A valid body is about 20 bytes; anything much larger is refused before parsing. */
+const MAX_BODY_BYTES = 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Counts = Map<string, number>;
+
+export async function startLocalQueueServer(options: LocalQueueServerOptions = {}): Promise<LocalQueueServer> {
+  const counts: Counts = new Map();
+  const started = Date.now();
+  const server = http.createServer((req, res) => {
+    handle(req, counts, started)
+      .then((body) => send(res, 200, body))
+      .catch((err: unknown) => {
+        const e = err instanceof HttpError ? err : new HttpError(500, 'InternalServerError', 'internal error');
+        send(res, e.status, { code: e.code, message: e.message });
+      });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    baseUrl: `${url}/api/queue/v1`,
+    setPending(provisionerId, workerType, pendingTasks) {
+      checkIdentifier('provisionerId', provisionerId, TypeError);
+      checkIdentifier('workerType', workerType, TypeError);
+      if (!isCount(pendingTasks)) throw new TypeError(`pendingTasks must be a non-negative integer, got ${pendingTasks}`);
+      counts.set(key(provisionerId, workerType), pendingTasks);
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(req: http.IncomingMessage, counts: Counts, started: number): Promise<unknown> {
+  const route = routeOf(req.url ?? '/');
+  if (route === 'ping') {
+    allow(req, ['GET']);
+    return { alive: true, uptime: (Date.now() - started) / 1000 };
+  }
+  const { provisionerId, workerType } = route;
+  allow(req, ['GET', 'PUT']);
+  if (req.method === 'PUT') counts.set(key(provisionerId, workerType), parseCount(await readBody(req)));
+  return { provisionerId, workerType, pendingTasks: counts.get(key(provisionerId, workerType)) ?? 0 };
+}
+
+/** Which route a request path names; throws 404 for none and 400 for invalid identifiers. */
+function routeOf(rawUrl: string): 'ping' | { provisionerId: string; workerType: string } {
+  const pathname = new URL(rawUrl, 'http://localhost').pathname;
+  const prefix = PREFIXES.find((p) => pathname.startsWith(`${p}/`));
+  const parts = prefix ? pathname.slice(prefix.length + 1).split('/') : [];
+  if (parts.length === 1 && parts[0] === 'ping') return 'ping';
+  if (parts.length !== 3 || parts[0] !== 'pending') throw new HttpError(404, 'ResourceNotFound', `no such route: ${pathname}`);
+  const [provisionerId, workerType] = parts.slice(1).map(decodeSegment) as [string, string];
+  checkIdentifier('provisionerId', provisionerId, badRequest('InvalidRequestArguments'));
+  checkIdentifier('workerType', workerType, badRequest('InvalidRequestArguments'));
+  return { provisionerId, workerType };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'InvalidRequestArguments', 'malformed percent-encoding in the path');
+  }
+}
+
+function allow(req: http.IncomingMessage, methods: string[]): void {
+  if (!methods.includes(req.method ?? '')) {
+    throw new HttpError(405, 'MethodNotAllowed', `${req.method} not allowed here; use ${methods.join(' or ')}`);
+  }
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(400, 'InputValidationError', `body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Accepts exactly `{"pendingTasks": <non-negative integer>}`, whatever the content type says. */
+function parseCount(text: string): number {
+  const fail = (why: string): never => {
+    throw new HttpError(400, 'InputValidationError', `body must be {"pendingTasks": <non-negative integer>}: ${why}`);
+  };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return fail('not JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail('not an object');
+  const extra = Object.keys(body).filter((k) => k !== 'pendingTasks');
+  if (extra.length) return fail(`unexpected field ${extra[0]}`);
+  const n = (body as { pendingTasks?: unknown }).pendingTasks;
+  return isCount(n) ? n : fail('pendingTasks missing or not a non-negative integer');
+}
+
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+}
+
+function checkIdentifier(field: string, value: string, error: (message: string) => Error): void {
+  if (!IDENTIFIER_REGEXP.test(value)) throw error(`${field} must match ^[a-zA-Z0-9-_]{1,38}$, got ${JSON.stringify(value)}`);
+}
+
+function badRequest(code: string): (message: string) => Error {
+  return (message) => new HttpError(400, code, message);
+}
+
+function key(provisionerId: string, workerType: string): string {
+  return `${provisionerId}/${workerType}`;
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

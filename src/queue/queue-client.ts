@@ -1,0 +1,125 @@
+// Client of the TaskCluster Queue ("Queue" is TaskCluster's task queue service, not a Temporal
+// task queue). The provisioner only needs the number of pending tasks of a worker type.
+//
+// Contract: a count is returned only when the Queue answered it plainly. Anything else throws
+// QueueUnavailableError and never yields a guessed number, because acting on a wrong zero would
+// terminate capacity that is needed.
+import { IDENTIFIER_REGEXP } from '../domain/identifiers';
+
+export interface QueueClientOptions {
+  /** A TaskCluster root URL; the Queue is at `<rootUrl>/api/queue/v1`. */
+  rootUrl?: string;
+  /** The Queue's base URL directly, old style, e.g. `https://queue.taskcluster.net/v1`. */
+  baseUrl?: string;
+  /** Limit for one request, connection and body included, in milliseconds. Default 10 000. */
+  timeoutMs?: number;
+}
+
+export interface QueueClient {
+  readonly baseUrl: string;
+  /**
+   * Tasks waiting for a worker of this type. Throws QueueUnavailableError when the Queue cannot
+   * be reached or answers anything but a well-formed count for exactly this worker type;
+   * throws TypeError (a caller's bug) for identifiers outside `^[a-zA-Z0-9-_]{1,38}$`.
+   */
+  pendingTasks(provisionerId: string, workerType: string): Promise<number>;
+}
+
+/** The Queue did not give a trustworthy answer; `reason` says why in a few words. */
+export class QueueUnavailableError extends Error {
+  override readonly name = 'QueueUnavailableError';
+
+  constructor(
+    readonly reason: string,
+    /** HTTP status, when the Queue answered with one. */
+    readonly status?: number,
+  ) {
+    super(`TaskCluster Queue unavailable: ${reason}`);
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** Far above any real answer (under 200 bytes); a larger body is not a pendingTasks answer. */
+const MAX_BODY_CHARS = 64 * 1024;
+/** The root URL of the retired taskcluster.net deployment, whose services had their own hosts. */
+const LEGACY_ROOT_URL = 'https://taskcluster.net';
+
+/** The Queue's base URL (no trailing slash) from exactly one of rootUrl or baseUrl. */
+export function queueBaseUrl(opts: Pick<QueueClientOptions, 'rootUrl' | 'baseUrl'>): string {
+  if ((opts.rootUrl === undefined) === (opts.baseUrl === undefined)) {
+    throw new Error('give the Queue client exactly one of rootUrl and baseUrl');
+  }
+  const raw = (opts.baseUrl ?? opts.rootUrl) as string;
+  const parsed = new URL(raw); // throws on a malformed URL
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`not an http(s) URL: ${raw}`);
+  const url = raw.replace(/\/+$/, '');
+  if (opts.baseUrl !== undefined) return url;
+  return url === LEGACY_ROOT_URL ? 'https://queue.taskcluster.net/v1' : `${url}/api/queue/v1`;
+}
+
+export function createQueueClient(opts: QueueClientOptions): QueueClient {
+  const baseUrl = queueBaseUrl(opts);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return {
+    baseUrl,
+    async pendingTasks(provisionerId, workerType) {
+      for (const [field, value] of [['provisionerId', provisionerId], ['workerType', workerType]]) {
+        if (!IDENTIFIER_REGEXP.test(value as string)) throw new TypeError(`invalid ${field}: ${JSON.stringify(value)}`);
+      }
+      const body = await getJson(`${baseUrl}/pending/${provisionerId}/${workerType}`, timeoutMs);
+      return pendingCount(body, provisionerId, workerType);
+    },
+  };
+}
+
+/** GETs a URL and parses its JSON body; every failure becomes a QueueUnavailableError. */
+async function getJson(url: string, timeoutMs: number): Promise<unknown> {
+  let status: number | undefined;
+  try {
+    const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    status = res.status;
+    const text = await res.text();
+    if (!res.ok) throw new QueueUnavailableError(`HTTP ${res.status}${errorDetail(text)}`, res.status);
+    if (text.length > MAX_BODY_CHARS) throw new QueueUnavailableError('answer too large', status);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new QueueUnavailableError('answer is not JSON', status);
+    }
+  } catch (err) {
+    if (err instanceof QueueUnavailableError) throw err;
+    throw new QueueUnavailableError(transportReason(err, timeoutMs), status);
+  }
+}
+
+/** The `code` of a TaskCluster error body, when there is one. */
+function errorDetail(text: string): string {
+  try {
+    const code = (JSON.parse(text) as { code?: unknown }).code;
+    return typeof code === 'string' ? ` ${code.slice(0, 60)}` : '';
+  } catch {
+    return '';
+  }
+}
+
+function transportReason(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  const detail = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  return `request failed: ${detail}`;
+}
+
+function pendingCount(body: unknown, provisionerId: string, workerType: string): number {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new QueueUnavailableError('answer is not a JSON object');
+  }
+  const answer = body as Record<string, unknown>;
+  if (answer.provisionerId !== provisionerId || answer.workerType !== workerType) {
+    throw new QueueUnavailableError('answer is for another worker type');
+  }
+  const n = answer.pendingTasks;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw new QueueUnavailableError('pendingTasks is not a non-negative integer');
+  }
+  return n;
+}
