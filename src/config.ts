@@ -2,7 +2,8 @@
 // Nothing else in the code base reads process.env; every bad or missing value is
 // reported together, by name, so an operator can fix them in one go.
 
-export type RunMode = 'production' | 'dev';
+/** production: api/worker roles; dev: everything local; cli: commands that only need the database. */
+export type RunMode = 'production' | 'dev' | 'cli';
 
 export interface Config {
   mode: RunMode;
@@ -24,8 +25,25 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-* headers (set when the API runs behind a reverse proxy). */
   trustProxy: boolean;
+  temporal: { address: string | undefined; namespace: string };
+  /** EC2 endpoint override (the SDK's standard AWS_ENDPOINT_URL_EC2); unset means real AWS. */
+  ec2Endpoint: string | undefined;
+  /** Whether AWS credentials are configured in the environment (dev mode runs moto otherwise). */
+  awsCredentialsConfigured: boolean;
+  /** Where the TaskCluster Queue is; unset only in dev mode, where a local one is started. */
+  queue: { rootUrl?: string; baseUrl?: string } | undefined;
+  timing: Timing;
   /** Folder for dev-mode state (embedded database, generated keys). */
   dataDir: string;
+}
+
+export interface Timing {
+  iterationIntervalMs: number;
+  inventoryIntervalMs: number;
+  spotPriceIntervalMs: number;
+  maxInstanceLifetimeMs: number;
+  registrationTimeoutMs: number;
+  capacityCooldownMs: number;
 }
 
 export class ConfigError extends Error {
@@ -61,12 +79,21 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
     problems.push('TASKCLUSTER_ACCESS_TOKEN is required when TASKCLUSTER_CLIENT_ID is set');
   }
   const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems);
-  const taskclusterRootUrl = parseUrl('TASKCLUSTER_ROOT_URL', env.TASKCLUSTER_ROOT_URL ?? 'https://taskcluster.net', problems);
+  const rootUrl = env.TASKCLUSTER_ROOT_URL ? parseUrl('TASKCLUSTER_ROOT_URL', env.TASKCLUSTER_ROOT_URL, problems) : undefined;
+  const queueBaseUrl = env.QUEUE_BASE_URL ? parseUrl('QUEUE_BASE_URL', env.QUEUE_BASE_URL, problems) : undefined;
+  if (!rootUrl && !queueBaseUrl && mode === 'production') problems.push('TASKCLUSTER_ROOT_URL (or QUEUE_BASE_URL) is required to reach the Queue');
+  const taskclusterRootUrl = (rootUrl ?? 'https://taskcluster.net').replace(/\/+$/, '');
+  const queue = rootUrl || queueBaseUrl ? (queueBaseUrl ? { baseUrl: queueBaseUrl } : { rootUrl }) : undefined;
+  const temporal = { address: env.TEMPORAL_ADDRESS || undefined, namespace: env.TEMPORAL_NAMESPACE || 'default' };
+  if (!temporal.address && mode === 'production') problems.push('TEMPORAL_ADDRESS is required (host:port of the Temporal frontend)');
+  const ec2Endpoint = env.AWS_ENDPOINT_URL_EC2 ? parseUrl('AWS_ENDPOINT_URL_EC2', env.AWS_ENDPOINT_URL_EC2, problems) : undefined;
+  const awsCredentialsConfigured = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
+  const timing = parseTiming(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode, port, databaseUrl, publicUrl: publicUrl.replace(/\/+$/, ''), provisionerId, rootAccessToken, secretsKey,
     credentialsIssuer: { clientId: issuerId, accessToken: issuerToken },
-    taskclusterRootUrl: taskclusterRootUrl.replace(/\/+$/, ''), allowedRegions, logLevel, trustProxy,
+    taskclusterRootUrl, allowedRegions, logLevel, trustProxy, temporal, ec2Endpoint, awsCredentialsConfigured, queue, timing,
     dataDir: env.DATA_DIR ?? '.data',
   };
 }
@@ -79,6 +106,28 @@ function parsePort(raw: string | undefined, problems: string[]): number {
     return 5557;
   }
   return port;
+}
+
+/** Durations in the unit their name says; each must be a positive number. */
+function parseTiming(env: Env, problems: string[]): Timing {
+  const read = (name: string, fallback: number, unitMs: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback * unitMs;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) {
+      problems.push(`${name} must be a positive number (got "${raw}")`);
+      return fallback * unitMs;
+    }
+    return value * unitMs;
+  };
+  return {
+    iterationIntervalMs: read('ITERATION_INTERVAL', 30, 1000),
+    inventoryIntervalMs: read('INVENTORY_INTERVAL', 60, 1000),
+    spotPriceIntervalMs: read('SPOT_PRICE_INTERVAL', 300, 1000),
+    maxInstanceLifetimeMs: read('MAX_INSTANCE_LIFETIME_HOURS', 96, 3_600_000),
+    registrationTimeoutMs: read('REGISTRATION_TIMEOUT_MINUTES', 30, 60_000),
+    capacityCooldownMs: read('CAPACITY_COOLDOWN_MINUTES', 5, 60_000),
+  };
 }
 
 function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
@@ -110,7 +159,7 @@ function parseDatabaseUrl(raw: string | undefined, mode: RunMode, problems: stri
 
 function parseToken(name: string, raw: string | undefined, mode: RunMode, problems: string[]): string | undefined {
   if (!raw) {
-    if (mode !== 'dev') problems.push(`${name} is required (a random string of at least 22 characters)`);
+    if (mode === 'production') problems.push(`${name} is required (a random string of at least 22 characters)`);
     return undefined;
   }
   if (raw.length < 22) problems.push(`${name} must be at least 22 characters long`);

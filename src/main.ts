@@ -1,66 +1,61 @@
-// Process entry: `api` serves the REST API; `dev` runs everything a newcomer needs on one
-// machine (embedded database when DATABASE_URL is unset, generated keys).
-import fs from 'node:fs';
-import path from 'node:path';
+// Process entry. Roles:
+//   api     the REST API                      (npm start -- api)
+//   worker  the Temporal worker               (npm start -- worker)
+//   dev     both, plus every dependency that is not configured (npm run dev)
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { createPrisma } from './db/client';
 import { applyMigrations } from './db/migrate';
-import { buildServices, startApiServer } from './api/server';
-import { devDatabaseUrlFile, withDevSecrets } from './dev/dev-secrets';
+import { withDevSecrets } from './dev/dev-secrets';
+import { startApiProcess } from './processes/api-process';
+import { startDevDependencies } from './processes/dev-process';
+import { startWorkerProcess } from './processes/worker-process';
 
 type Stop = () => Promise<void>;
 
-async function startDatabase(config: Config, logger: Logger): Promise<{ url: string; stop: Stop }> {
-  if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => {} };
-  const { startEmbeddedPostgres } = await import('./dev/embedded-postgres.js');
-  const embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pglite'));
-  fs.writeFileSync(devDatabaseUrlFile(config.dataDir), embedded.url);
-  logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started (set DATABASE_URL to use your own server)');
-  return { url: embedded.url, stop: embedded.stop };
-}
-
-async function run(role: string): Promise<Stop> {
-  if (role !== 'api' && role !== 'dev') throw new ConfigError([`unknown role "${role}" (expected api or dev)`]);
-  let config = loadConfig(process.env, role === 'dev' ? 'dev' : 'production');
-  const logger = createLogger(config.logLevel);
-  let generatedRootToken = false;
-  if (role === 'dev') ({ config, generatedRootToken } = withDevSecrets(config));
-  const database = await startDatabase(config, logger);
-  const applied = await applyMigrations(database.url, { log: (msg) => logger.info(msg) });
+async function run(role: string, logger: Logger, config: Config): Promise<Stop> {
+  const stops: Stop[] = [];
+  let notes: string[] = [];
+  let temporalAddress = config.temporal.address ?? '';
+  if (role === 'dev') {
+    const dev = await startDevDependencies(config, logger);
+    ({ config, notes, temporalAddress } = dev);
+    stops.push(...dev.stops);
+  }
+  const databaseUrl = config.databaseUrl!;
+  const applied = await applyMigrations(databaseUrl, { log: (msg) => logger.info(msg) });
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
-  const db = createPrisma(database.url);
-  const api = await startApiServer(buildServices(config, db, logger), config.port);
-  announce(config, api.server.address(), generatedRootToken);
+  const db = createPrisma(databaseUrl);
+  stops.unshift(() => db.$disconnect());
+  if (role === 'worker' || role === 'dev') stops.unshift((await startWorkerProcess(config, db, logger, temporalAddress)).stop);
+  if (role === 'api' || role === 'dev') {
+    const api = await startApiProcess(config, db, logger, temporalAddress);
+    stops.unshift(api.stopAll);
+    notes = [`API:          ${api.url.replace('127.0.0.1', 'localhost')}/v1  (ping: /v1/ping, API document: /v1/openapi.json)`, ...notes];
+  }
+  if (notes.length > 0) process.stdout.write(`\n${notes.join('\n')}\n\n`);
   return async () => {
-    await api.close();
-    await db.$disconnect();
-    await database.stop();
+    for (const stop of stops) await stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'error while stopping'));
   };
 }
 
-/** Tells the operator where things are; the root token is printed only when it was just generated. */
-function announce(config: Config, address: unknown, generatedRootToken: boolean): void {
-  const port = (address as { port: number }).port;
-  const lines = [
-    `API:          http://127.0.0.1:${port}/v1  (ping: http://127.0.0.1:${port}/v1/ping)`,
-    `API document: http://127.0.0.1:${port}/v1/openapi.json`,
-  ];
-  if (config.mode === 'dev') {
-    lines.push(generatedRootToken
-      ? `Root client:  clientId "root", accessToken ${config.rootAccessToken} (saved in ${path.join(config.dataDir, 'root-access-token')})`
-      : `Root client:  clientId "root", accessToken in ${path.join(config.dataDir, 'root-access-token')}`);
-  }
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
-}
-
 async function main(): Promise<void> {
-  const stop = await run(process.argv[2] ?? 'api');
+  const role = process.argv[2] ?? 'api';
+  if (!['api', 'worker', 'dev'].includes(role)) throw new ConfigError([`unknown role "${role}" (expected api, worker or dev)`]);
+  let config = loadConfig(process.env, role === 'dev' ? 'dev' : 'production');
+  const logger = createLogger(config.logLevel);
+  if (role === 'dev') {
+    const dev = withDevSecrets(config);
+    config = dev.config;
+    if (dev.generatedRootToken) process.stdout.write(`\nRoot client:  clientId "root", accessToken ${config.rootAccessToken}\n`);
+    process.stdout.write(`Root token file: ${config.dataDir}/root-access-token\n`);
+  }
+  const stop = await run(role, logger, config);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`${signal} received, shutting down\n`);
+    logger.info({ signal }, 'shutting down');
     stop().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

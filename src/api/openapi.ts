@@ -46,7 +46,7 @@ export function buildOpenApi(routes: Route[], serverUrl: string): Json {
     paths[path] = { ...paths[path], [route.method]: operation(route) };
   }
   return {
-    openapi: '3.0.3',
+    openapi: '3.1.0',
     info: {
       title: 'EC2 worker provisioner',
       version: '1.0.0',

@@ -11,6 +11,11 @@ import { createSecretRepository } from '../db/secrets';
 import { createClientRepository, ROOT_CLIENT_ID } from '../db/clients';
 import { createInstanceRepository } from '../db/instances';
 import { SecretBox } from '../db/secret-box';
+import { createLedger } from '../db/ledger';
+import { createStatusRepository } from '../db/status';
+import type { Ec2Gateway } from '../aws/ec2-gateway';
+import { createLaunchabilityChecker } from '../aws/launchability';
+import type { WorkflowControl } from '../temporal/workflow-control';
 import { createHawkAuthenticator, type ClientLookup } from './auth/hawk-authenticator';
 import { createMemoryNonceCache } from './auth/nonce-cache';
 import { createApp } from './app';
@@ -18,7 +23,14 @@ import type { ApiServices } from './services';
 
 export const SECRET_SWEEP_INTERVAL_MS = 5 * 60 * 1000;
 
-export function buildServices(config: Config, db: PrismaClient, logger: Logger, now: () => Date = () => new Date()): ApiServices {
+export interface ExternalServices {
+  workflows: WorkflowControl;
+  ec2: Ec2Gateway;
+  now?: () => Date;
+}
+
+export function buildServices(config: Config, db: PrismaClient, logger: Logger, external: ExternalServices): ApiServices {
+  const now = external.now ?? (() => new Date());
   if (!config.secretsKey || !config.rootAccessToken) throw new Error('secretsKey and rootAccessToken must be resolved before start');
   const box = new SecretBox(config.secretsKey);
   const clients = createClientRepository(db, box);
@@ -32,6 +44,10 @@ export function buildServices(config: Config, db: PrismaClient, logger: Logger, 
     amiSets: createAmiSetRepository(db),
     secrets: createSecretRepository(db, box),
     capacities: () => instances.capacities(),
+    ledger: createLedger(db),
+    statuses: createStatusRepository(db),
+    workflows: external.workflows,
+    launchability: createLaunchabilityChecker(external.ec2),
     authenticate: createHawkAuthenticator({
       lookup, now: () => now().getTime(), nonceSeen: createMemoryNonceCache({ ttlMs: 120_000, maxEntries: 100_000 }),
     }),

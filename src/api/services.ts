@@ -4,6 +4,10 @@ import type { Logger } from '../logger';
 import type { WorkerTypeRepository } from '../db/worker-types';
 import type { AmiSetRepository } from '../db/ami-sets';
 import type { SecretRepository } from '../db/secrets';
+import type { Ledger } from '../db/ledger';
+import type { StatusRepository } from '../db/status';
+import type { LaunchabilityChecker } from '../aws/launchability';
+import type { WorkflowControl } from '../temporal/workflow-control';
 import type { HawkRequest, AuthResult } from './auth/hawk-authenticator';
 
 export interface ApiServices {
@@ -12,6 +16,12 @@ export interface ApiServices {
   workerTypes: WorkerTypeRepository;
   amiSets: AmiSetRepository;
   secrets: SecretRepository;
+  ledger: Ledger;
+  statuses: StatusRepository;
+  /** Starts and signals the provisioning workflows. */
+  workflows: WorkflowControl;
+  /** Checks AMIs and security groups of a definition against EC2 (cached). */
+  launchability: LaunchabilityChecker;
   authenticate: (req: HawkRequest) => Promise<AuthResult>;
   /** Running, pending and requested capacity per worker type, from the instance ledger. */
   capacities: () => Promise<Record<string, { running: number; pending: number; requested: number }>>;

@@ -19,7 +19,7 @@ const USAGE = `usage:
 
 function resolveDatabase(): { url: string; key: Buffer } {
   const dev = !process.env.DATABASE_URL;
-  let config = loadConfig(process.env, dev ? 'dev' : 'production');
+  let config = loadConfig(process.env, dev ? 'dev' : 'cli');
   if (dev) config = withDevSecrets(config).config;
   const file = devDatabaseUrlFile(config.dataDir);
   const url = config.databaseUrl ?? (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined);

@@ -53,10 +53,10 @@ export function createSecretRepository(db: PrismaClient, box: SecretBox) {
       return rows[0] ? open(rows[0]) : null;
     },
 
-    /** True while an unexpired secret exists for the token. */
-    async exists(token: string, now: Date): Promise<boolean> {
-      const count = await db.secret.count({ where: { tokenHash: hashToken(token), expiration: { gt: now } } });
-      return count > 0;
+    /** The worker type of the unexpired secret for this token, or null. */
+    async workerTypeOf(token: string, now: Date): Promise<string | null> {
+      const row = await db.secret.findFirst({ where: { tokenHash: hashToken(token), expiration: { gt: now } }, select: { workerType: true } });
+      return row?.workerType ?? null;
     },
 
     async remove(token: string): Promise<void> {

@@ -102,7 +102,9 @@ function routeOf(rawUrl: string): 'ping' | { provisionerId: string; workerType: 
   const prefix = PREFIXES.find((p) => pathname.startsWith(`${p}/`));
   const parts = prefix ? pathname.slice(prefix.length + 1).split('/') : [];
   if (parts.length === 1 && parts[0] === 'ping') return 'ping';
-  if (parts.length !== 3 || parts[0] !== 'pending') throw new HttpError(404, 'ResourceNotFound', `no such route: ${pathname}`);
+  if (parts.length !== 3 || parts[0] !== 'pending') {
+    throw new HttpError(404, 'ResourceNotFound', `no such route: ${pathname}`);
+  }
   const [provisionerId, workerType] = parts.slice(1).map(decodeSegment) as [string, string];
   checkIdentifier('provisionerId', provisionerId, badRequest('InvalidRequestArguments'));
   checkIdentifier('workerType', workerType, badRequest('InvalidRequestArguments'));

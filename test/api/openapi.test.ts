@@ -12,7 +12,7 @@ const reference = require('taskcluster-client/lib/apis.js').AwsProvisioner.refer
 
 test('every route is in the document with its schemas and scopes', async () => {
   const doc: Json = await (await fetch(`${h.url}/v1/openapi.json`)).json();
-  expect(doc.openapi).toBe('3.0.3');
+  expect(doc.openapi).toBe('3.1.0');
   const operations = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>)
     .flatMap((methods) => Object.values(methods).map((op) => op.operationId));
   expect(operations.sort()).toEqual(allRoutes.map((r) => r.name).sort());

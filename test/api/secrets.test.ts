@@ -50,7 +50,7 @@ test('getSecret returns data, scopes and 96 h worker credentials, once', async (
   expect(secret.scopes).toEqual(['queue:claim-work:x']);
   expect(secret.credentials.clientId).toBe('root');
   const cert = JSON.parse(secret.credentials.certificate);
-  expect(cert.scopes).toEqual(['assume:worker-type:aws-provisioner-v1/wt-read', 'assume:worker-id:*']);
+  expect(cert.scopes).toEqual([`assume:worker-type:${h.config.provisionerId}/wt-read`, 'assume:worker-id:*']);
   const hours = (cert.expiry - Date.now()) / 3_600_000;
   expect(hours).toBeGreaterThan(95.9);
   expect(hours).toBeLessThanOrEqual(96);

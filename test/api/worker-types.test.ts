@@ -1,7 +1,7 @@
 // Worker type methods driven by the real taskcluster-client 1.6.3 against the real API.
 import { createClientRepository } from '../../src/db/clients';
 import { SecretBox } from '../../src/db/secret-box';
-import { workerTypeDefinition } from '../support/fixtures';
+import { fixtureAmis, workerTypeDefinition } from '../support/fixtures';
 import { failure, startApiHarness, type ApiHarness } from '../support/api-harness';
 
 let h: ApiHarness;
@@ -101,10 +101,10 @@ describe('getLaunchSpecs', () => {
     expect(Object.keys(specs).sort()).toEqual(['us-east-1', 'us-west-2']);
     expect(Object.keys(specs['us-west-2']).sort()).toEqual(['c5.2xlarge', 'c5.xlarge']);
     const info = specs['us-west-2']['c5.2xlarge'];
-    expect(info.launchSpec).toMatchObject({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'c5.2xlarge', SecurityGroups: ['docker-worker'] });
+    expect(info.launchSpec).toMatchObject({ ImageId: fixtureAmis['us-west-2'], InstanceType: 'c5.2xlarge', SecurityGroups: ['docker-worker'] });
     const userData = JSON.parse(Buffer.from(info.launchSpec.UserData, 'base64').toString('utf8'));
     expect(userData).toMatchObject({
-      capacity: 2, instanceType: 'c5.2xlarge', region: 'us-west-2', workerType: 'specs', provisionerId: 'aws-provisioner-v1',
+      capacity: 2, instanceType: 'c5.2xlarge', region: 'us-west-2', workerType: 'specs', provisionerId: h.config.provisionerId,
       lastModified: wt.lastModified, securityToken: info.securityToken, provisionerBaseUrl: `${h.config.publicUrl}/v1`,
       data: { dockerConfig: { allowPrivileged: false } },
     });

@@ -13,7 +13,7 @@ afterAll(async () => { await h.stop(); });
 
 async function cli(...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/client.ts', ...args], {
-    cwd: root, env: { ...process.env, DATABASE_URL: h.databaseUrl, SECRETS_KEY, ROOT_ACCESS_TOKEN: 'x'.repeat(30) },
+    cwd: root, env: { ...process.env, DATABASE_URL: h.databaseUrl, SECRETS_KEY },
   });
   return stdout;
 }

@@ -36,7 +36,8 @@ describe('the local Queue server', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ provisionerId: 'prov', workerType: 'by-put', pendingTasks: 12 });
     // curl -d sends application/x-www-form-urlencoded unless told otherwise
-    await fetch(`${queue.baseUrl}/pending/prov/by-put`, { method: 'PUT', body: '{"pendingTasks":0}', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    await fetch(`${queue.baseUrl}/pending/prov/by-put`, { method: 'PUT', body: '{"pendingTasks":0}', headers: form });
     expect(await (await fetch(`${queue.baseUrl}/pending/prov/by-put`)).json()).toMatchObject({ pendingTasks: 0 });
   });
 
@@ -62,7 +63,8 @@ describe('the local Queue server', () => {
     expect(await (await fetch(`${queue.baseUrl}/pending/prov/strict`)).json()).toMatchObject({ pendingTasks: 3 });
   });
 
-  it.each(['/pending/prov/has%20space', '/pending/prov/' + 'x'.repeat(39), '/pending/prov%2Fx/w', '/pending/%E0%A4%A/w'])(
+  const badPaths = ['/pending/prov/has%20space', `/pending/prov/${'x'.repeat(39)}`, '/pending/prov%2Fx/w', '/pending/%E0%A4%A/w'];
+  it.each(badPaths)(
     'rejects invalid identifiers in %s with 400',
     async (path) => {
       const res = await fetch(`${queue.baseUrl}${path}`);

@@ -31,8 +31,9 @@ describe('pendingTasks against the local Queue server', () => {
 
   it('reads counts through a root URL and through an old-style base URL', async () => {
     queue.setPending('aws-provisioner-v1', 'gecko-b-1', 7);
-    await expect(createQueueClient({ rootUrl: queue.url }).pendingTasks('aws-provisioner-v1', 'gecko-b-1')).resolves.toBe(7);
-    await expect(createQueueClient({ baseUrl: `${queue.url}/v1` }).pendingTasks('aws-provisioner-v1', 'gecko-b-1')).resolves.toBe(7);
+    for (const opts of [{ rootUrl: queue.url }, { baseUrl: `${queue.url}/v1` }]) {
+      await expect(createQueueClient(opts).pendingTasks('aws-provisioner-v1', 'gecko-b-1')).resolves.toBe(7);
+    }
   });
 
   it('answers 0 for a worker type nobody set', async () => {
@@ -121,7 +122,8 @@ describe('pendingTasks when the Queue misbehaves', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const err = await createQueueClient({ rootUrl: `http://127.0.0.1:${port}` }).pendingTasks('p', 'w').catch((e: unknown) => e);
+    const client = createQueueClient({ rootUrl: `http://127.0.0.1:${port}` });
+    const err = await client.pendingTasks('p', 'w').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QueueUnavailableError);
     expect((err as QueueUnavailableError).reason).toBe('request failed: ECONNREFUSED');
   });

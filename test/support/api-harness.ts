@@ -1,21 +1,19 @@
 // Starts the real API (real Koa app, real PostgreSQL database of its own) on an ephemeral
 // port, with logs captured in memory and a clock tests can move forward.
-import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { createPrisma } from '../../src/db/client';
+import type { Config } from '../../src/config';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { buildServices, startApiServer, type RunningApi } from '../../src/api/server';
 import type { ApiServices } from '../../src/api/services';
-import { createTestDatabase } from './database';
+import { ROOT_TOKEN, SECRETS_KEY, startTestEnvironment, type TestEnvironment } from './environment';
+
+export { ROOT_TOKEN, SECRETS_KEY };
 
 // taskcluster-client 1.6.3 is CommonJS without types.
 const taskcluster = require('taskcluster-client');
 
-export const ROOT_TOKEN = 'test-root-access-token-0123456789';
-export const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
-
 export interface ApiHarness {
   url: string;
+  env: TestEnvironment;
   databaseUrl: string;
   db: PrismaClient;
   services: ApiServices;
@@ -56,21 +54,17 @@ type MethodName =
 /** The AwsProvisioner class of taskcluster-client 1.6.3; every call resolves to the parsed JSON body. */
 export type AwsProvisionerClient = Record<MethodName, ClientMethod>;
 
-export async function startApiHarness(env: Record<string, string> = {}): Promise<ApiHarness> {
-  const database = await createTestDatabase();
-  const config = loadConfig({
-    DATABASE_URL: database.url, ROOT_ACCESS_TOKEN: ROOT_TOKEN, SECRETS_KEY, LOG_LEVEL: 'debug',
-    ALLOWED_REGIONS: 'us-east-1,us-west-2', ...env,
-  });
-  const logs: string[] = [];
-  const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
+/** The API on an ephemeral port over a full test environment (no worker unless started). */
+export async function startApiHarness(envVars: Record<string, string> = {}): Promise<ApiHarness> {
+  const env = await startTestEnvironment(envVars);
   let offset = 0;
-  const db = createPrisma(database.url);
-  const services = buildServices(config, db, logger, () => new Date(Date.now() + offset));
+  const services = buildServices(env.config, env.db, env.logger, {
+    workflows: env.workflows, ec2: env.ec2, now: () => new Date(Date.now() + offset),
+  });
   let api: RunningApi | undefined = await startApiServer(services, 0, '127.0.0.1');
   const url = api.url;
   return {
-    url, databaseUrl: database.url, db, services, config, logs,
+    url, env, databaseUrl: env.database.url, db: env.db, services, config: env.config, logs: env.logs,
     advanceClock: (ms) => { offset += ms; },
     provisioner: (credentials) => new taskcluster.AwsProvisioner({
       baseUrl: `${url}/v1`, retries: 0,
@@ -79,8 +73,7 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     stop: async () => {
       await api?.close();
       api = undefined;
-      await db.$disconnect();
-      await database.drop();
+      await env.stop();
     },
   };
 }

@@ -1,8 +1,12 @@
-// Valid request bodies the tests start from and then break in specific ways.
+// Valid request bodies the tests start from and then break in specific ways. AMIs must exist
+// in EC2 (moto), so the test environment records moto's built-in ones here at start.
+
+export const fixtureAmis: Record<string, string> = { 'us-west-2': 'ami-0123456789abcdef0', 'us-east-1': 'ami-00000000000000001' };
+export const FIXTURE_SECURITY_GROUP = 'docker-worker';
 
 export function workerTypeDefinition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    launchSpec: { SecurityGroups: ['docker-worker'] },
+    launchSpec: { SecurityGroups: [FIXTURE_SECURITY_GROUP] },
     userData: { dockerConfig: { allowPrivileged: false } },
     secrets: {},
     scopes: [],
@@ -18,8 +22,8 @@ export function workerTypeDefinition(overrides: Record<string, unknown> = {}): R
       { instanceType: 'c5.2xlarge', capacity: 2, utility: 2, launchSpec: {}, secrets: {}, userData: {}, scopes: [] },
     ],
     regions: [
-      { region: 'us-west-2', launchSpec: { ImageId: 'ami-0123456789abcdef0' }, secrets: {}, userData: {}, scopes: [] },
-      { region: 'us-east-1', launchSpec: { ImageId: 'ami-00000000000000001' }, secrets: {}, userData: {}, scopes: [] },
+      { region: 'us-west-2', launchSpec: { ImageId: fixtureAmis['us-west-2']! }, secrets: {}, userData: {}, scopes: [] },
+      { region: 'us-east-1', launchSpec: { ImageId: fixtureAmis['us-east-1']! }, secrets: {}, userData: {}, scopes: [] },
     ],
     availabilityZones: [],
     description: 'Builds for the test suite',

@@ -7,6 +7,7 @@
 import { applyMigrations } from '../../src/db/migrate';
 import { ADMIN_URL_ENV, TEMPLATE_DATABASE, databaseUrl, withAdminClient } from './database';
 import { GLOBAL_SERVER_KEY, startPostgresServer, type PostgresServer } from './postgres-server';
+import { startGlobalServices } from './global-services';
 
 /** (Re)creates the template: a template left by an earlier run may hold older migrations. */
 async function createTemplate(serverUrl: string): Promise<void> {
@@ -48,4 +49,5 @@ export default async function globalSetup(): Promise<void> {
     throw err;
   }
   process.stderr.write(`\ntest PostgreSQL ready in ${Date.now() - started} ms\n`);
+  await startGlobalServices((msg) => process.stderr.write(`${msg}\n`));
 }

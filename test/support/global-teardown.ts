@@ -2,8 +2,10 @@
 // A server given through TEST_PG_ADMIN_URL is left running.
 import { ADMIN_URL_ENV } from './database';
 import { GLOBAL_SERVER_KEY, type PostgresServer } from './postgres-server';
+import { stopGlobalServices } from './global-services';
 
 export default async function globalTeardown(): Promise<void> {
+  await stopGlobalServices();
   const store = globalThis as Record<string, unknown>;
   const server = store[GLOBAL_SERVER_KEY] as PostgresServer | undefined;
   if (!server) return;

@@ -66,7 +66,9 @@ export const secretRoutes: Route[] = [
     description: 'Check-in of a booting instance: 204 while its secret exists, 404 otherwise.',
     params: { instanceId: instanceIdParam, token: tokenParam }, scopes: null,
     handler: async ({ params }, services) => {
-      if (!(await services.secrets.exists(params.token, services.now()))) throw notFound(NO_SUCH_SECRET);
+      const workerType = await services.secrets.workerTypeOf(params.token, services.now());
+      if (!workerType) throw notFound(NO_SUCH_SECRET);
+      await services.ledger.markStarted(params.instanceId, workerType, services.now());
       return { status: 204 };
     },
   }),

@@ -1,33 +1,15 @@
 // Worker type management: create, update, read, remove, list and launch specs.
-import { workerTypeProblems } from '../../domain/worker-type-rules';
 import { testLaunchSpecs } from '../../domain/launch-spec';
-import type { WorkerTypeDefinition } from '../../domain/worker-type';
 import { newSlugid } from '../../slugid';
-import { ApiError, conflict, notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { workerTypeParam } from '../params';
 import { defineRoute, type Route } from '../route';
-import type { ApiServices } from '../services';
 import {
   CreateWorkerTypeRequest, LaunchSpecs, WorkerTypeLastModified, WorkerTypeNames, WorkerTypeResponse,
 } from '../schemas/worker-type';
+import { assertLaunchable, getOr404, launchContext, notifyLoop } from './worker-type-support';
 
 const MANAGE = [['aws-provisioner:manage-worker-type:<workerType>']];
-
-export function launchContext(services: ApiServices) {
-  const { config } = services;
-  return { provisionerId: config.provisionerId, provisionerBaseUrl: `${config.publicUrl}/v1`, rootUrl: config.taskclusterRootUrl };
-}
-
-function assertLaunchable(name: string, def: WorkerTypeDefinition, services: ApiServices): void {
-  const reasons = workerTypeProblems(name, def, services.config.allowedRegions, launchContext(services));
-  if (reasons.length > 0) throw new ApiError('InputError', `Invalid workerType: ${reasons.join('; ')}`);
-}
-
-async function getOr404(name: string, services: ApiServices) {
-  const workerType = await services.workerTypes.get(name);
-  if (!workerType) throw notFound(`Worker type ${name}`);
-  return workerType;
-}
 
 export const workerTypeRoutes: Route[] = [
   defineRoute({
@@ -37,10 +19,11 @@ export const workerTypeRoutes: Route[] = [
       + 'a different definition under an existing name is a 409.',
     params: { workerType: workerTypeParam }, scopes: MANAGE, input: CreateWorkerTypeRequest, output: WorkerTypeResponse,
     handler: async ({ params, body }, services) => {
-      assertLaunchable(params.workerType, body, services);
+      await assertLaunchable(params.workerType, body, services);
       const result = await services.workerTypes.create(params.workerType, body, services.now());
       if (result.outcome === 'conflict') throw conflict('WorkerType already exists with different definition');
       if (result.outcome === 'created') services.logger.info({ workerType: params.workerType }, 'worker type created');
+      await notifyLoop(params.workerType, 'changed', services);
       return { body: result.workerType };
     },
   }),
@@ -50,10 +33,11 @@ export const workerTypeRoutes: Route[] = [
     description: 'Replaces the definition of an existing worker type; optional fields left out keep their values.',
     params: { workerType: workerTypeParam }, scopes: MANAGE, input: CreateWorkerTypeRequest, output: WorkerTypeResponse,
     handler: async ({ params, body }, services) => {
-      assertLaunchable(params.workerType, body, services);
+      await assertLaunchable(params.workerType, body, services);
       const updated = await services.workerTypes.update(params.workerType, body, services.now());
       if (!updated) throw notFound(`Worker type ${params.workerType}`);
       services.logger.info({ workerType: params.workerType }, 'worker type updated');
+      await notifyLoop(params.workerType, 'changed', services);
       return { body: updated };
     },
   }),
@@ -81,6 +65,7 @@ export const workerTypeRoutes: Route[] = [
     handler: async ({ params }, services) => {
       if (await services.workerTypes.remove(params.workerType)) {
         services.logger.info({ workerType: params.workerType }, 'worker type removed');
+        await notifyLoop(params.workerType, 'removed', services);
       }
       return { status: 204 };
     },

@@ -1,0 +1,105 @@
+// The region inventory: the only reader of EC2 instance state. One DescribeInstances sweep
+// per region per interval (filtered by our Owner tag) updates the ledger for every worker
+// type at once, and reaps instances that must not live on.
+import { heartbeat, log } from '@temporalio/activity';
+import type { InstanceSnapshot } from '../src/aws/ec2-gateway';
+import { createLedger, ledgerState } from '../src/db/ledger';
+import type { Instance } from '../src/generated/prisma/client';
+import { capacityOfType, type InstanceTypeEntry } from '../src/domain/worker-type';
+import type { ActivityDeps } from './deps';
+
+/** EC2 reads are eventually consistent: a fresh instance may be missing from a describe. */
+const DISAPPEARED_GRACE_MS = 3 * 60_000;
+
+export interface InventorySummary { region: string; seen: number; updated: number; vanished: number; adopted: number; reaped: Record<string, number> }
+
+type Verdict = 'rogue' | 'zombie' | 'unregistered' | null;
+
+export function inventoryActivities(deps: ActivityDeps) {
+  const ledger = createLedger(deps.db);
+  const { settings } = deps;
+
+  function verdict(s: InstanceSnapshot, row: Instance | undefined, definitions: Map<string, InstanceTypeEntry[]>, now: number): Verdict {
+    const name = (s.tags.WorkerType ?? '').replace(`${settings.provisionerId}/`, '');
+    const launched = Date.parse(s.launchTime);
+    if (!definitions.has(name)) return 'rogue';
+    if (now - launched > settings.maxInstanceLifetimeMs) return 'zombie';
+    if (row && !row.started && now - launched > settings.registrationTimeoutMs) return 'unregistered';
+    return null;
+  }
+
+  async function adopt(s: InstanceSnapshot, definitions: Map<string, InstanceTypeEntry[]>, now: Date): Promise<void> {
+    const name = (s.tags.WorkerType ?? '').replace(`${settings.provisionerId}/`, '');
+    await deps.db.instance.upsert({
+      where: { clientToken: s.clientToken || `adopted:${s.instanceId}` },
+      create: {
+        clientToken: s.clientToken || `adopted:${s.instanceId}`, instanceId: s.instanceId, workerType: name, region: s.region,
+        zone: s.zone, instanceType: s.instanceType, capacity: capacityOfType({ instanceTypes: definitions.get(name) ?? [] }, s.instanceType),
+        market: s.spot ? 'spot' : 'on-demand', price: 0, state: ledgerState(s.state), launched: new Date(s.launchTime), lastSeen: now,
+      },
+      update: { instanceId: s.instanceId, state: ledgerState(s.state), lastSeen: now },
+    });
+  }
+
+  async function markVanished(rows: Instance[], seen: Set<string>, now: Date): Promise<number> {
+    const vanished = rows.filter((r) => {
+      const since = (r.lastSeen ?? r.launched).getTime();
+      if (r.instanceId) return !seen.has(r.instanceId) && now.getTime() - since > DISAPPEARED_GRACE_MS;
+      return now.getTime() - r.launched.getTime() > settings.requestedTimeoutMs;
+    });
+    for (const r of vanished) {
+      await deps.db.instance.update({
+        where: { clientToken: r.clientToken },
+        data: { state: 'terminated', terminationReason: r.terminationReason ?? (r.instanceId ? 'gone from EC2' : 'launch never appeared in EC2') },
+      });
+    }
+    return vanished.length;
+  }
+
+  return {
+    async refreshRegion(region: string): Promise<InventorySummary> {
+      const now = deps.now();
+      await deps.db.regionStatus.upsert({ where: { region }, create: { region, lastAttemptAt: now }, update: { lastAttemptAt: now } });
+      const snapshots = await deps.ec2.describeInstancesByTag(region, { key: 'Owner', value: settings.provisionerId });
+      heartbeat({ region });
+      const rows = await deps.db.instance.findMany({ where: { region, state: { not: 'terminated' } } });
+      const byId = new Map(rows.filter((r) => r.instanceId).map((r) => [r.instanceId!, r]));
+      const byToken = new Map(rows.map((r) => [r.clientToken, r]));
+      const definitions = new Map((await deps.db.workerType.findMany({ select: { name: true, instanceTypes: true } }))
+        .map((d) => [d.name, d.instanceTypes as unknown as InstanceTypeEntry[]]));
+      const summary: InventorySummary = { region, seen: snapshots.length, updated: 0, vanished: 0, adopted: 0, reaped: {} };
+      const reap = new Map<string, string[]>();
+      for (const s of snapshots) {
+        const row = byId.get(s.instanceId) ?? (s.clientToken ? byToken.get(s.clientToken) : undefined);
+        if (row) {
+          await deps.db.instance.update({
+            where: { clientToken: row.clientToken },
+            data: { instanceId: s.instanceId, zone: s.zone, state: ledgerState(s.state), lastSeen: now },
+          });
+          summary.updated++;
+        } else if (s.state !== 'terminated' && definitions.has((s.tags.WorkerType ?? '').replace(`${settings.provisionerId}/`, ''))) {
+          await adopt(s, definitions, now);
+          summary.adopted++;
+        }
+        if (s.state !== 'pending' && s.state !== 'running') continue;
+        const v = verdict(s, row, definitions, now.getTime());
+        if (v) reap.set(v, [...(reap.get(v) ?? []), s.instanceId]);
+      }
+      summary.vanished = await markVanished(rows, new Set(snapshots.map((s) => s.instanceId)), now);
+      for (const [reason, ids] of reap) {
+        await ledger.markTerminating(ids, reason);
+        await deps.ec2.terminateInstances(region, ids);
+        summary.reaped[reason] = ids.length;
+        log.warn('instances reaped', { region, reason, count: ids.length });
+      }
+      await deps.db.regionStatus.update({ where: { region }, data: { lastSuccessAt: deps.now(), lastError: null } });
+      return summary;
+    },
+
+    /** Records a failed inventory pass, for backendStatus. */
+    async recordRegionError(req: { region: string; error: string }): Promise<void> {
+      const error = req.error.slice(0, 500);
+      await deps.db.regionStatus.upsert({ where: { region: req.region }, create: { region: req.region, lastError: error }, update: { lastError: error } });
+    },
+  };
+}

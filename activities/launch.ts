@@ -1,0 +1,88 @@
+// Launching one instance. Idempotent by construction: the ClientToken comes from the
+// workflow, the ledger reservation and the secret are keyed by it, and the security token
+// is derived from it, so a retried attempt sends EC2 exactly the same request and EC2
+// returns the instance of the first attempt instead of launching a second one.
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { Ec2Error } from '../src/aws/errors';
+import { createLedger } from '../src/db/ledger';
+import { hashToken } from '../src/db/secret-box';
+import { fromRow } from '../src/db/worker-types';
+import { buildLaunchSpec } from '../src/domain/launch-spec';
+import type { Offering } from '../src/domain/offerings';
+import { derivedSlugid } from '../src/slugid';
+import { instanceTags, type ActivityDeps } from './deps';
+
+export interface LaunchRequest { workerType: string; clientToken: string; offering: Offering }
+
+export type LaunchOutcome =
+  | { outcome: 'launched'; instanceId: string; zone: string }
+  | { outcome: 'capacity'; code: string }
+  | { outcome: 'invalid'; code: string; message: string }
+  | { outcome: 'skipped'; reason: string };
+
+/** Throttling: let EC2's token bucket refill before the retry. */
+const THROTTLE_RETRY_DELAY = '20 seconds';
+
+export function launchActivities(deps: ActivityDeps) {
+  const ledger = createLedger(deps.db);
+
+  async function storeSecret(token: string, workerType: string, secrets: Record<string, unknown>, expiration: Date) {
+    const tokenHash = hashToken(token);
+    const ciphertext = deps.secretBox.encrypt(JSON.stringify({ secrets, scopes: [] }), `secret:${tokenHash}:${workerType}`);
+    await deps.db.secret.upsert({ where: { tokenHash }, create: { tokenHash, workerType, ciphertext, expiration }, update: {} });
+  }
+
+  return {
+    async launchInstance(req: LaunchRequest): Promise<LaunchOutcome> {
+      const { offering, clientToken, workerType } = req;
+      const row = await deps.db.workerType.findUnique({ where: { name: workerType } });
+      if (!row) return { outcome: 'skipped', reason: 'worker type removed' };
+      const reservation = await ledger.reserve({
+        clientToken, workerType, region: offering.region, zone: offering.zone, instanceType: offering.instanceType,
+        capacity: offering.capacity, market: offering.market, price: offering.maxHourlyPrice,
+      }, deps.now());
+      if (reservation.instanceId && reservation.state !== 'terminated') {
+        return { outcome: 'launched', instanceId: reservation.instanceId, zone: reservation.zone };
+      }
+      const securityToken = derivedSlugid(deps.tokenKey, `security-token:${clientToken}`);
+      const built = buildLaunchSpec(fromRow(row), {
+        region: offering.region, zone: offering.zone, instanceType: offering.instanceType,
+        price: offering.maxHourlyPrice, truePrice: offering.pricePerUtility,
+      }, {
+        provisionerId: deps.settings.provisionerId, provisionerBaseUrl: deps.settings.provisionerBaseUrl,
+        rootUrl: deps.settings.rootUrl, securityToken, now: reservation.launched.toISOString(),
+      });
+      if (!built.ok) {
+        await ledger.recordLaunchFailed(clientToken, 'invalid launch specification');
+        return { outcome: 'invalid', code: 'InvalidLaunchSpecifications', message: built.reasons.join('; ') };
+      }
+      const expiration = new Date(reservation.launched.getTime() + deps.settings.secretLifetimeMs);
+      await storeSecret(securityToken, workerType, built.launchInfo.secrets, expiration);
+      return runInstance(req, built.launchInfo.launchSpec, securityToken);
+    },
+  };
+
+  async function runInstance(req: LaunchRequest, launchSpec: Record<string, unknown>, securityToken: string): Promise<LaunchOutcome> {
+    const { offering, clientToken, workerType } = req;
+    try {
+      const launched = await deps.ec2.runInstance({
+        region: offering.region, clientToken, launchSpec, market: offering.market,
+        maxPrice: offering.market === 'spot' ? offering.maxHourlyPrice : undefined,
+        tags: instanceTags(deps.settings.provisionerId, workerType),
+      });
+      await ledger.recordLaunched(clientToken, { ...launched, imageId: String(launchSpec.ImageId ?? '') }, deps.now());
+      log.info('instance launched', { workerType, instanceId: launched.instanceId, region: offering.region, zone: launched.zone, instanceType: offering.instanceType, market: offering.market });
+      return { outcome: 'launched', instanceId: launched.instanceId, zone: launched.zone };
+    } catch (err) {
+      if (!(err instanceof Ec2Error)) throw err;
+      if (err.kind === 'throttled') {
+        throw ApplicationFailure.create({ message: err.message, type: 'Ec2Throttled', nextRetryDelay: THROTTLE_RETRY_DELAY });
+      }
+      if (err.kind === 'transient') throw ApplicationFailure.create({ message: err.message, type: 'Ec2Transient' });
+      await ledger.recordLaunchFailed(clientToken, `launch failed: ${err.code}`);
+      await deps.db.secret.deleteMany({ where: { tokenHash: hashToken(securityToken) } });
+      if (err.kind === 'capacity') return { outcome: 'capacity', code: err.code };
+      return { outcome: 'invalid', code: err.code, message: err.message };
+    }
+  }
+}

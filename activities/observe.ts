@@ -1,0 +1,48 @@
+// Reads everything one provisioning iteration needs, in one activity: the definition, the
+// ledger's capacity, instances that could be scaled down, zones and recent spot prices.
+// No EC2 calls: regions are read by the region inventory loops only.
+import { fromRow } from '../src/db/worker-types';
+import { createLedger } from '../src/db/ledger';
+import type { LedgerCapacity, UnstartedInstance } from '../src/domain/iteration-plan';
+import type { SpotQuote } from '../src/domain/offerings';
+import type { WorkerType } from '../src/domain/worker-type';
+import type { ActivityDeps } from './deps';
+
+export interface Observation {
+  definition: WorkerType & Required<Pick<WorkerType, 'minCapacity' | 'canUseOndemand' | 'canUseSpot' | 'availabilityZones'>>;
+  capacity: LedgerCapacity;
+  unstarted: UnstartedInstance[];
+  zones: Record<string, string[]>;
+  spotQuotes: SpotQuote[];
+}
+
+export function observeActivities(deps: ActivityDeps) {
+  const ledger = createLedger(deps.db);
+  return {
+    /** null when the worker type no longer exists. */
+    async observeWorkerType(workerType: string): Promise<Observation | null> {
+      const row = await deps.db.workerType.findUnique({ where: { name: workerType } });
+      if (!row) return null;
+      const definition = fromRow(row) as Observation['definition'];
+      const regions = definition.regions.map((r) => r.region).filter((r) => deps.settings.allowedRegions.includes(r));
+      const types = definition.instanceTypes.map((t) => t.instanceType);
+      const since = new Date(deps.now().getTime() - deps.settings.spotPriceMaxAgeMs);
+      const [capacity, unstarted, statuses, prices] = await Promise.all([
+        ledger.capacity(workerType),
+        ledger.unstarted(workerType),
+        deps.db.regionStatus.findMany({ where: { region: { in: regions } } }),
+        deps.db.spotPrice.findMany({ where: { region: { in: regions }, instanceType: { in: types }, fetchedAt: { gte: since } } }),
+      ]);
+      return {
+        definition, capacity, unstarted,
+        zones: Object.fromEntries(statuses.map((s) => [s.region, s.zones])),
+        spotQuotes: prices.map((p) => ({ region: p.region, zone: p.zone, instanceType: p.instanceType, price: p.price })),
+      };
+    },
+
+    /** Names of every worker type (for fan-out by the shutdown workflow and reconcilers). */
+    async listWorkerTypeNames(): Promise<string[]> {
+      return (await deps.db.workerType.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((r) => r.name);
+    },
+  };
+}

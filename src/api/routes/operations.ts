@@ -1,0 +1,124 @@
+// Operational methods: the state of a worker type, backend health and mass termination.
+import { randomUUID } from 'node:crypto';
+import { ApiError, notFound } from '../errors';
+import { workerTypeParam } from '../params';
+import { defineRoute, type Route } from '../route';
+import type { ApiServices } from '../services';
+import { BackendStatusResponse, StateResponse, TerminationResponse } from '../schemas/operations';
+
+/** A region whose inventory has not completed for this long is reported unhealthy. */
+const REGION_STALE_FACTOR = 3;
+
+async function temporalDown(services: ApiServices): Promise<string | null> {
+  try {
+    await services.workflows.health();
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message.slice(0, 200) : 'unreachable';
+  }
+}
+
+function unavailable(what: string): ApiError {
+  return new ApiError('ServiceUnavailable', `Temporal is unavailable, so ${what} cannot be requested now; retry later.`);
+}
+
+export const operationRoutes: Route[] = [
+  defineRoute({
+    name: 'state', method: 'get', path: '/state/<workerType>', stability: 'stable',
+    title: 'State of a worker type',
+    description: 'Instances from the ledger, the capacity summary and what the last provisioning iteration saw and did.',
+    params: { workerType: workerTypeParam }, scopes: null, output: StateResponse,
+    handler: async ({ params }, services) => {
+      const name = params.workerType;
+      const [definition, rows, status, capacity] = await Promise.all([
+        services.workerTypes.get(name), services.statuses.instances(name, services.now()),
+        services.statuses.workerType(name), services.ledger.capacity(name),
+      ]);
+      if (!definition && rows.length === 0) throw notFound(`Worker type ${name}`);
+      return {
+        body: {
+          workerType: name,
+          instances: rows.filter((r) => r.instanceId).map((r) => ({
+            id: r.instanceId!, srId: r.market === 'spot' ? 'spot' : 'ondemand', ami: r.imageId ?? '', type: r.instanceType,
+            region: r.region, zone: r.zone, state: r.state, launch: r.launched.toISOString(), started: r.started?.toISOString() ?? null,
+          })),
+          requests: [], internalTrackedRequests: [],
+          summary: {
+            workerType: name, minCapacity: definition?.minCapacity ?? 0, maxCapacity: definition?.maxCapacity ?? 0,
+            runningCapacity: capacity.running, pendingCapacity: capacity.pending, requestedCapacity: capacity.requested,
+          },
+          lastIteration: (status?.report as Record<string, unknown> | undefined) ?? null,
+          lastLaunchError: status?.lastLaunchError ?? null,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    name: 'backendStatus', method: 'get', path: '/backend-status', stability: 'experimental',
+    title: 'Health of the backends',
+    description: 'Whether the database, Temporal and each region\'s inventory are healthy, and when each last completed.',
+    params: {}, scopes: null, output: BackendStatusResponse,
+    handler: async (_req, services) => {
+      const now = services.now();
+      const temporalError = await temporalDown(services);
+      const [regions, lastIteration] = await Promise.all([services.statuses.regions(), services.statuses.lastIterationAt()]);
+      const staleBefore = now.getTime() - REGION_STALE_FACTOR * services.config.timing.inventoryIntervalMs;
+      const regionHealth = services.config.allowedRegions.map((region) => {
+        const r = regions.find((x) => x.region === region);
+        const healthy = Boolean(r?.lastSuccessAt && r.lastSuccessAt.getTime() >= staleBefore && !r.lastError);
+        return { region, healthy, lastSuccess: r?.lastSuccessAt?.toISOString() ?? null, lastError: r?.lastError ?? null };
+      });
+      const degraded = temporalError !== null || regionHealth.some((r) => !r.healthy);
+      return {
+        body: {
+          status: temporalError ? 'unhealthy' : degraded ? 'degraded' : 'healthy',
+          lastCheckedIn: (lastIteration ?? now).toISOString(),
+          database: { healthy: true, detail: 'reachable' },
+          temporal: { healthy: temporalError === null, detail: temporalError ?? 'reachable' },
+          regions: regionHealth,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    name: 'terminateAllInstancesOfWorkerType', method: 'post', path: '/worker-type/<workerType>/terminate-all-instances',
+    stability: 'experimental', title: 'Terminate every instance of a worker type',
+    description: 'Asks the worker type\'s provisioning loop to terminate all its instances, started ones included. '
+      + 'The loop carries on provisioning afterwards. Operators can send the same `terminateAll` signal from the Temporal UI.',
+    params: { workerType: workerTypeParam }, scopes: [['aws-provisioner:terminate-all-worker-type:<workerType>']], output: TerminationResponse,
+    handler: async ({ params }, services) => {
+      await getDefinition(params.workerType, services);
+      try {
+        await services.workflows.terminateAll(params.workerType);
+      } catch {
+        throw unavailable('termination');
+      }
+      services.logger.warn({ workerType: params.workerType }, 'termination of every instance requested');
+      return { body: { outcome: true, message: `Termination of every ${params.workerType} instance requested.` } };
+    },
+  }),
+  defineRoute({
+    name: 'shutdownEverySingleEc2InstanceManagedByThisProvisioner', method: 'post',
+    path: '/shutdown/every/single/ec2/instance/managed/by/this/provisioner', stability: 'experimental',
+    title: 'Terminate every instance this provisioner manages',
+    description: 'Starts a workflow that tells every worker type loop to terminate its instances and sweeps every instance '
+      + 'tagged with this provisioner in every allowed region, orphans included.',
+    params: {}, scopes: [['aws-provisioner:terminate-all-worker-type:*']], output: TerminationResponse,
+    handler: async (_req, services) => {
+      let workflowId: string;
+      try {
+        workflowId = await services.workflows.shutdownEverything(randomUUID());
+      } catch {
+        throw unavailable('the shutdown');
+      }
+      services.logger.warn({ workflowId }, 'shutdown of every instance requested');
+      return { body: { outcome: true, message: `Shutdown of every instance started (workflow ${workflowId}).` } };
+    },
+  }),
+];
+
+async function getDefinition(name: string, services: ApiServices) {
+  const def = await services.workerTypes.get(name);
+  if (!def) throw notFound(`Worker type ${name}`);
+  return def;
+}

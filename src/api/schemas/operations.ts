@@ -1,0 +1,49 @@
+// Payloads of the operational methods: state, backend status and mass termination.
+import { Type } from '@sinclair/typebox';
+import { DateTime, Identifier } from './common';
+import { WorkerTypeSummary } from './worker-type';
+
+const InstanceEntry = Type.Object({
+  id: Type.String({ description: 'EC2 instance id' }),
+  srId: Type.String({ description: 'Kept for compatibility: always "ondemand" for on-demand, "spot" for spot' }),
+  ami: Type.String(),
+  type: Type.String({ description: 'Instance type' }),
+  region: Type.String(),
+  zone: Type.String(),
+  state: Type.String({ description: 'requested, pending, running, stopping or terminated' }),
+  launch: DateTime('When it was launched'),
+  started: Type.Union([DateTime('When it called instanceStarted'), Type.Null()]),
+}, { additionalProperties: false });
+
+export const StateResponse = Type.Object({
+  workerType: Identifier('Worker type name'),
+  instances: Type.Array(InstanceEntry),
+  requests: Type.Array(Type.Unknown(), { maxItems: 0, description: 'Always empty; kept for compatibility' }),
+  internalTrackedRequests: Type.Array(Type.Unknown(), { maxItems: 0, description: 'Always empty; kept for compatibility' }),
+  summary: WorkerTypeSummary,
+  lastIteration: Type.Union([Type.Record(Type.String(), Type.Unknown(), { description: 'What the last provisioning iteration saw and did' }), Type.Null()]),
+  lastLaunchError: Type.Union([Type.String(), Type.Null()]),
+}, { additionalProperties: false, $id: 'state-response' });
+
+const Health = (description: string) => Type.Object({
+  healthy: Type.Boolean(),
+  detail: Type.String({ description }),
+}, { additionalProperties: false });
+
+export const BackendStatusResponse = Type.Object({
+  status: Type.String({ description: 'healthy, degraded or unhealthy' }),
+  lastCheckedIn: DateTime('When a provisioning iteration last completed (or now, before the first)'),
+  database: Health('Database reachability'),
+  temporal: Health('Temporal frontend reachability'),
+  regions: Type.Array(Type.Object({
+    region: Type.String(),
+    healthy: Type.Boolean(),
+    lastSuccess: Type.Union([DateTime('Last completed inventory pass'), Type.Null()]),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false, $id: 'backend-status-response' });
+
+export const TerminationResponse = Type.Object({
+  outcome: Type.Boolean(),
+  message: Type.String(),
+}, { additionalProperties: false, $id: 'termination-response' });

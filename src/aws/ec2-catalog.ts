@@ -1,0 +1,82 @@
+// Reads about what a region offers: spot prices, zones, AMIs and security groups.
+import {
+  DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeSecurityGroupsCommand,
+  DescribeSpotPriceHistoryCommand, type _InstanceType, type SpotPrice,
+} from '@aws-sdk/client-ec2';
+import { allPages, callEc2, chunks } from './ec2-call';
+import type { GatewayContext, SpotPriceObservation } from './ec2-gateway';
+
+/**
+ * Values per filter in one call. EC2 caps the values of a filter (200 for most); fewer keeps
+ * each request small.
+ */
+const FILTER_VALUES_PER_CALL = 100;
+
+/** Linux/UNIX only: the provisioner launches Linux workers, and Windows prices differ. */
+const PRODUCT_DESCRIPTIONS = ['Linux/UNIX'];
+
+function observation(region: string, p: SpotPrice): SpotPriceObservation | undefined {
+  const price = Number(p.SpotPrice);
+  if (!p.AvailabilityZone || !p.InstanceType || !p.Timestamp || !Number.isFinite(price) || p.SpotPrice === '') return undefined;
+  return { region, zone: p.AvailabilityZone, instanceType: p.InstanceType, price, timestamp: p.Timestamp.toISOString() };
+}
+
+/** Every page of DescribeSpotPriceHistory from `since` to now. Throws Ec2Error. */
+export async function spotPriceHistory(
+  ctx: GatewayContext, region: string, since: Date, instanceTypes?: string[],
+): Promise<SpotPriceObservation[]> {
+  // The SDK's enum of type names lags behind EC2; any name is sent as given.
+  const InstanceTypes = instanceTypes && instanceTypes.length > 0 ? (instanceTypes as _InstanceType[]) : undefined;
+  return allPages(async (NextToken) => {
+    const command = new DescribeSpotPriceHistoryCommand({
+      StartTime: since, ProductDescriptions: PRODUCT_DESCRIPTIONS, InstanceTypes, MaxResults: ctx.pageSize, NextToken,
+    });
+    const out = await callEc2('DescribeSpotPriceHistory', () => ctx.clients.forRegion(region).send(command));
+    const items = (out.SpotPriceHistory ?? []).map((p) => observation(region, p));
+    return { items: items.filter((o): o is SpotPriceObservation => o !== undefined), nextToken: out.NextToken };
+  });
+}
+
+/** Zones of standard type (no Local or Wavelength zones) that are available. Throws Ec2Error. */
+export async function availabilityZones(ctx: GatewayContext, region: string): Promise<string[]> {
+  const command = new DescribeAvailabilityZonesCommand({
+    Filters: [{ Name: 'state', Values: ['available'] }, { Name: 'zone-type', Values: ['availability-zone'] }],
+  });
+  const out = await callEc2('DescribeAvailabilityZones', () => ctx.clients.forRegion(region).send(command));
+  return (out.AvailabilityZones ?? []).flatMap((z) => (z.ZoneName ? [z.ZoneName] : [])).sort();
+}
+
+/**
+ * Asks with an `image-id` filter, not ImageIds: EC2 fails the whole ImageIds call when one is
+ * unknown, while a filter just leaves it out of the answer. Throws Ec2Error.
+ */
+export async function missingImages(ctx: GatewayContext, region: string, imageIds: string[]): Promise<string[]> {
+  const wanted = [...new Set(imageIds)];
+  const found = new Set<string>();
+  for (const batch of chunks(wanted, FILTER_VALUES_PER_CALL)) {
+    const command = new DescribeImagesCommand({ Filters: [{ Name: 'image-id', Values: batch }] });
+    const out = await callEc2('DescribeImages', () => ctx.clients.forRegion(region).send(command));
+    for (const image of out.Images ?? []) if (image.ImageId) found.add(image.ImageId);
+  }
+  return wanted.filter((id) => !found.has(id));
+}
+
+/**
+ * Asks with a `group-name` filter, not GroupNames: the latter only looks in the default VPC
+ * and fails the whole call when one name is unknown. Throws Ec2Error.
+ */
+export async function missingSecurityGroups(ctx: GatewayContext, region: string, groupNames: string[]): Promise<string[]> {
+  const wanted = [...new Set(groupNames)];
+  const found = new Set<string>();
+  for (const batch of chunks(wanted, FILTER_VALUES_PER_CALL)) {
+    const names = await allPages(async (NextToken) => {
+      const command = new DescribeSecurityGroupsCommand({
+        Filters: [{ Name: 'group-name', Values: batch }], MaxResults: ctx.pageSize, NextToken,
+      });
+      const out = await callEc2('DescribeSecurityGroups', () => ctx.clients.forRegion(region).send(command));
+      return { items: (out.SecurityGroups ?? []).map((g) => g.GroupName ?? ''), nextToken: out.NextToken };
+    });
+    names.forEach((name) => found.add(name));
+  }
+  return wanted.filter((name) => !found.has(name));
+}

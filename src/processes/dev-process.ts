@@ -1,0 +1,61 @@
+// Dev mode: everything on one machine. Each dependency that is not configured is started
+// locally: an embedded PostgreSQL (DATABASE_URL unset), the Temporal dev server with its
+// Web UI (TEMPORAL_ADDRESS unset), moto as EC2 (no AWS endpoint or credentials) and the
+// local Queue server (TASKCLUSTER_ROOT_URL and QUEUE_BASE_URL unset).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { startMoto } from '../dev/moto-server';
+import { startTemporalDevServer } from '../dev/temporal-cli';
+import { devDatabaseUrlFile } from '../dev/dev-secrets';
+import { startLocalQueueServer } from '../queue/local-queue-server';
+import { searchAttributeCliTypes } from '../temporal/search-attributes';
+
+type Stop = () => Promise<void>;
+
+export interface DevServices { config: Config; databaseUrl: string; temporalAddress: string; notes: string[]; stops: Stop[] }
+
+export async function startDevDependencies(config: Config, logger: Logger): Promise<DevServices> {
+  const notes: string[] = [];
+  const stops: Stop[] = [];
+  let next = { ...config };
+  fs.mkdirSync(config.dataDir, { recursive: true });
+
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    const { startEmbeddedPostgres } = await import('../dev/embedded-postgres.js');
+    const embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pglite'));
+    fs.writeFileSync(devDatabaseUrlFile(config.dataDir), embedded.url);
+    stops.push(embedded.stop);
+    databaseUrl = embedded.url;
+    notes.push(`Database:     embedded PostgreSQL, data in ${path.join(config.dataDir, 'pglite')}`);
+  }
+
+  let temporalAddress = config.temporal.address;
+  if (!temporalAddress) {
+    logger.info('starting the Temporal dev server (the first run builds the temporal CLI, which takes a few minutes)');
+    const temporal = await startTemporalDevServer({
+      dbFile: path.resolve(config.dataDir, 'temporal.sqlite'), uiPort: 8233, searchAttributes: searchAttributeCliTypes(),
+    });
+    stops.push(temporal.stop);
+    temporalAddress = temporal.address;
+    notes.push(`Temporal UI:  ${temporal.uiUrl}  (frontend ${temporal.address})`);
+  }
+
+  if (!config.ec2Endpoint && !config.awsCredentialsConfigured) {
+    const moto = await startMoto();
+    stops.push(moto.stop);
+    next = { ...next, ec2Endpoint: moto.url };
+    notes.push(`EC2:          moto at ${moto.url} (set AWS credentials to use real AWS)`);
+  }
+
+  if (!config.queue) {
+    const queue = await startLocalQueueServer({ port: 5558 });
+    stops.push(queue.stop);
+    next = { ...next, queue: { rootUrl: queue.url }, taskclusterRootUrl: queue.url };
+    notes.push(`Local Queue:  ${queue.baseUrl}  (set pending tasks: curl -X PUT -H 'content-type: application/json' `
+      + `-d '{"pendingTasks": 3}' ${queue.baseUrl}/pending/${config.provisionerId}/<workerType>)`);
+  }
+  return { config: { ...next, databaseUrl }, databaseUrl, temporalAddress, notes, stops };
+}

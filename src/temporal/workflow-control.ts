@@ -1,0 +1,86 @@
+// What the API and the worker's reconciler ask of Temporal: start, signal and find the
+// provisioning workflows. Calls carry a deadline so an unreachable Temporal costs seconds,
+// not a hung request.
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { RegionInventoryInput } from '../../workflows/region-inventory-workflow';
+import type { ShutdownResult } from '../../workflows/shutdown-everything-workflow';
+import type { WorkerTypeWorkflowInput } from '../../workflows/worker-type-workflow';
+import { definitionChangedSignal, removedSignal, terminateAllSignal } from '../../workflows/messages';
+import { REGION, WORKER_TYPE } from './search-attributes';
+import { TASK_QUEUE, regionWorkflowId, shutdownWorkflowId, workerTypeWorkflowId } from './names';
+
+export interface WorkflowSettings {
+  allowedRegions: string[];
+  iterationIntervalMs: number;
+  inventoryIntervalMs: number;
+  spotPriceIntervalMs: number;
+  capacityCooldownMs: number;
+}
+
+/** How long one call to Temporal may take before the caller gives up. */
+const CALL_DEADLINE_MS = 5_000;
+
+export function createWorkflowControl(client: Client, settings: WorkflowSettings) {
+  const within = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+  const loopInput = (workerType: string): WorkerTypeWorkflowInput => ({
+    workerType, intervalMs: settings.iterationIntervalMs, allowedRegions: settings.allowedRegions, cooldownMs: settings.capacityCooldownMs,
+  });
+  const loopOptions = (workerType: string) => ({
+    workflowId: workerTypeWorkflowId(workerType), taskQueue: TASK_QUEUE, args: [loopInput(workerType)] as [WorkerTypeWorkflowInput],
+    typedSearchAttributes: [{ key: WORKER_TYPE, value: workerType }],
+    staticSummary: `Provisioning loop of worker type ${workerType}`,
+  });
+
+  return {
+    /** Starts the loop if needed and wakes it: used on create and update. */
+    async workerTypeChanged(workerType: string): Promise<void> {
+      await within(() => client.workflow.signalWithStart('workerTypeWorkflow', { ...loopOptions(workerType), signal: definitionChangedSignal }));
+    },
+
+    /** Starts the loop if it is not running, without waking a running one (reconciliation). */
+    async ensureWorkerTypeLoop(workerType: string): Promise<void> {
+      await within(() => client.workflow.start('workerTypeWorkflow', { ...loopOptions(workerType), workflowIdConflictPolicy: 'USE_EXISTING' }));
+    },
+
+    /** Wakes a loop whose definition was deleted, so it cleans up at once. */
+    async workerTypeRemoved(workerType: string): Promise<void> {
+      try {
+        await within(() => client.workflow.getHandle(workerTypeWorkflowId(workerType)).signal(removedSignal));
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    },
+
+    async terminateAll(workerType: string): Promise<void> {
+      await within(() => client.workflow.signalWithStart('workerTypeWorkflow', { ...loopOptions(workerType), signal: terminateAllSignal }));
+    },
+
+    async ensureRegionLoop(region: string): Promise<void> {
+      const input: RegionInventoryInput = { region, intervalMs: settings.inventoryIntervalMs, priceIntervalMs: settings.spotPriceIntervalMs };
+      await within(() => client.workflow.start('regionInventoryWorkflow', {
+        workflowId: regionWorkflowId(region), taskQueue: TASK_QUEUE, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [{ key: REGION, value: region }], staticSummary: `Inventory of region ${region}`,
+      }));
+    },
+
+    /** Starts the shutdown workflow; a repeated request id attaches to the same run. */
+    async shutdownEverything(requestId: string): Promise<string> {
+      const handle = await within(() => client.workflow.start('shutdownEverythingWorkflow', {
+        workflowId: shutdownWorkflowId(requestId), taskQueue: TASK_QUEUE, args: [{ regions: settings.allowedRegions }],
+        workflowIdConflictPolicy: 'USE_EXISTING', staticSummary: 'Terminate every instance this provisioner manages',
+      }));
+      return handle.workflowId;
+    },
+
+    async shutdownResult(workflowId: string): Promise<ShutdownResult> {
+      return client.workflow.getHandle(workflowId).result();
+    },
+
+    /** Resolves when the Temporal frontend answers. */
+    async health(): Promise<void> {
+      await within(() => client.workflowService.getSystemInfo({}));
+    },
+  };
+}
+
+export type WorkflowControl = ReturnType<typeof createWorkflowControl>;

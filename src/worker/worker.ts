@@ -1,0 +1,79 @@
+// The worker process: hosts every workflow and activity on the provisioner task queue,
+// and makes sure a loop runs for every worker type and every allowed region.
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { DEFAULT_SETTINGS } from '../../activities/deps';
+import { createEc2Clients, ec2OptionsFor } from '../aws/ec2-clients';
+import { createEc2Gateway, type Ec2Gateway } from '../aws/ec2-gateway';
+import type { Config } from '../config';
+import type { PrismaClient } from '../generated/prisma/client';
+import { SecretBox } from '../db/secret-box';
+import type { Logger } from '../logger';
+import { createQueueClient, type QueueClient } from '../queue/queue-client';
+import { TASK_QUEUE } from '../temporal/names';
+import type { WorkflowControl } from '../temporal/workflow-control';
+
+export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '../../workflows'));
+
+/** The key for per-launch security tokens, separate from the encryption key by derivation. */
+export function tokenKeyFrom(secretsKey: Buffer): Buffer {
+  return createHmac('sha256', secretsKey).update('launch-security-tokens').digest();
+}
+
+export function buildActivityDeps(config: Config, db: PrismaClient, overrides: { ec2?: Ec2Gateway; queue?: QueueClient } = {}): ActivityDeps {
+  if (!config.secretsKey) throw new Error('secretsKey must be resolved before the worker starts');
+  return {
+    db,
+    ec2: overrides.ec2 ?? createEc2Gateway(createEc2Clients(ec2OptionsFor(config))),
+    queue: overrides.queue ?? createQueueClient(config.queue ?? { rootUrl: config.taskclusterRootUrl }),
+    secretBox: new SecretBox(config.secretsKey),
+    tokenKey: tokenKeyFrom(config.secretsKey),
+    now: () => new Date(),
+    settings: {
+      ...DEFAULT_SETTINGS,
+      provisionerId: config.provisionerId,
+      provisionerBaseUrl: `${config.publicUrl}/v1`,
+      rootUrl: config.taskclusterRootUrl,
+      allowedRegions: config.allowedRegions,
+      registrationTimeoutMs: config.timing.registrationTimeoutMs,
+      maxInstanceLifetimeMs: config.timing.maxInstanceLifetimeMs,
+    },
+  };
+}
+
+export interface RunningWorker { worker: Worker; stop(): Promise<void> }
+
+export async function startWorker(opts: {
+  connection: NativeConnection; namespace: string; deps: ActivityDeps; logger: Logger; workflowBundle?: WorkflowBundleOption;
+}): Promise<RunningWorker> {
+  const worker = await Worker.create({
+    connection: opts.connection, namespace: opts.namespace, taskQueue: TASK_QUEUE,
+    activities: createActivities(opts.deps),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    showStackTraceSources: true,
+  });
+  const running = worker.run().catch((err: unknown) => opts.logger.error({ err: String(err) }, 'worker stopped with an error'));
+  return {
+    worker,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/**
+ * Starts any loop that is missing: one per worker type row and one per allowed region.
+ * Idempotent (start with USE_EXISTING), so every replica may run it at start and periodically;
+ * it repairs a create whose signal was lost while Temporal was down.
+ */
+export async function reconcileLoops(control: WorkflowControl, db: PrismaClient, regions: string[], logger: Logger): Promise<void> {
+  for (const region of regions) await control.ensureRegionLoop(region);
+  const names = (await db.workerType.findMany({ select: { name: true } })).map((r) => r.name);
+  for (const name of names) await control.ensureWorkerTypeLoop(name);
+  logger.debug({ workerTypes: names.length, regions: regions.length }, 'workflow loops reconciled');
+}
+
+export { NativeConnection };

@@ -1,0 +1,102 @@
+// Classification of EC2 failures: a table of codes as the SDK delivers them, plus network
+// failures and odd values.
+import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import { Ec2Error, classifyEc2Error, isRetryableKind, toEc2Error, type Ec2ErrorKind } from '../../src/aws/errors';
+
+/** An error as the SDK builds it for an EC2 error body (its `name` is the EC2 code). */
+function sdkError(code: string, status = 400, message = `${code} happened`): EC2ServiceException {
+  return new EC2ServiceException({
+    name: code, $fault: status >= 500 ? 'server' : 'client', message,
+    $metadata: { httpStatusCode: status, requestId: 'req-1' },
+  });
+}
+
+function networkError(code: string, name = 'Error'): Error {
+  return Object.assign(new Error(`socket failure ${code}`), { code, name });
+}
+
+const table: Array<[string, unknown, Ec2ErrorKind, string]> = [
+  ['InsufficientInstanceCapacity', sdkError('InsufficientInstanceCapacity', 500), 'capacity', 'InsufficientInstanceCapacity'],
+  ['InsufficientHostCapacity', sdkError('InsufficientHostCapacity', 500), 'capacity', 'InsufficientHostCapacity'],
+  ['InsufficientReservedInstanceCapacity', sdkError('InsufficientReservedInstanceCapacity', 500), 'capacity', 'InsufficientReservedInstanceCapacity'],
+  ['MaxSpotInstanceCountExceeded', sdkError('MaxSpotInstanceCountExceeded'), 'capacity', 'MaxSpotInstanceCountExceeded'],
+  ['SpotMaxPriceTooLow', sdkError('SpotMaxPriceTooLow'), 'capacity', 'SpotMaxPriceTooLow'],
+  ['InstanceLimitExceeded', sdkError('InstanceLimitExceeded'), 'capacity', 'InstanceLimitExceeded'],
+  ['VcpuLimitExceeded', sdkError('VcpuLimitExceeded'), 'capacity', 'VcpuLimitExceeded'],
+  ['Unsupported (type not offered in the zone)', sdkError('Unsupported'), 'capacity', 'Unsupported'],
+  ['InsufficientFreeAddressesInSubnet', sdkError('InsufficientFreeAddressesInSubnet'), 'capacity', 'InsufficientFreeAddressesInSubnet'],
+  ['a state-reason style code', sdkError('Server.InsufficientInstanceCapacity', 500), 'capacity', 'InsufficientInstanceCapacity'],
+  ['RequestLimitExceeded', sdkError('RequestLimitExceeded', 503), 'throttled', 'RequestLimitExceeded'],
+  ['Throttling', sdkError('Throttling'), 'throttled', 'Throttling'],
+  ['ThrottlingException', sdkError('ThrottlingException'), 'throttled', 'ThrottlingException'],
+  ['RequestThrottled', sdkError('RequestThrottled'), 'throttled', 'RequestThrottled'],
+  ['an unknown code with HTTP 429', sdkError('SlowDownPlease', 429), 'throttled', 'SlowDownPlease'],
+  ['InvalidParameterValue', sdkError('InvalidParameterValue'), 'invalid', 'InvalidParameterValue'],
+  ['InvalidParameterCombination', sdkError('InvalidParameterCombination'), 'invalid', 'InvalidParameterCombination'],
+  ['InvalidAMIID.NotFound', sdkError('InvalidAMIID.NotFound'), 'invalid', 'InvalidAMIID.NotFound'],
+  ['InvalidAMIID.Malformed', sdkError('InvalidAMIID.Malformed'), 'invalid', 'InvalidAMIID.Malformed'],
+  ['InvalidKeyPair.NotFound', sdkError('InvalidKeyPair.NotFound'), 'invalid', 'InvalidKeyPair.NotFound'],
+  ['InvalidGroup.NotFound', sdkError('InvalidGroup.NotFound'), 'invalid', 'InvalidGroup.NotFound'],
+  ['InvalidSubnetID.NotFound', sdkError('InvalidSubnetID.NotFound'), 'invalid', 'InvalidSubnetID.NotFound'],
+  ['InvalidInstanceType', sdkError('InvalidInstanceType'), 'invalid', 'InvalidInstanceType'],
+  ['UnauthorizedOperation', sdkError('UnauthorizedOperation', 403), 'invalid', 'UnauthorizedOperation'],
+  ['AuthFailure', sdkError('AuthFailure', 401), 'invalid', 'AuthFailure'],
+  ['IdempotentParameterMismatch', sdkError('IdempotentParameterMismatch'), 'invalid', 'IdempotentParameterMismatch'],
+  ['MissingParameter', sdkError('MissingParameter'), 'invalid', 'MissingParameter'],
+  ['an unknown code with HTTP 400', sdkError('SomethingNew'), 'invalid', 'SomethingNew'],
+  ['InvalidInstanceID.NotFound', sdkError('InvalidInstanceID.NotFound'), 'not-found', 'InvalidInstanceID.NotFound'],
+  ['InvalidInstanceID.Malformed', sdkError('InvalidInstanceID.Malformed'), 'not-found', 'InvalidInstanceID.Malformed'],
+  ['InternalError', sdkError('InternalError', 500), 'transient', 'InternalError'],
+  ['Unavailable', sdkError('Unavailable', 503), 'transient', 'Unavailable'],
+  ['ServiceUnavailable', sdkError('ServiceUnavailable', 503), 'transient', 'ServiceUnavailable'],
+  ['an unknown code with HTTP 502', sdkError('BadGatewayish', 502), 'transient', 'BadGatewayish'],
+  ['a non-XML 500 body', Object.assign(new Error('XML parse error'), { $metadata: { httpStatusCode: 500 } }), 'transient', 'UnknownError'],
+  ['ECONNRESET', networkError('ECONNRESET'), 'transient', 'ECONNRESET'],
+  ['ECONNREFUSED', networkError('ECONNREFUSED'), 'transient', 'ECONNREFUSED'],
+  ['the SDK request timeout', networkError('ETIMEDOUT', 'TimeoutError'), 'transient', 'ETIMEDOUT'],
+  ['an abort', Object.assign(new Error('aborted'), { name: 'AbortError' }), 'transient', 'AbortError'],
+  ['a string', 'boom', 'transient', 'UnknownError'],
+  ['undefined', undefined, 'transient', 'UnknownError'],
+];
+
+describe('classifyEc2Error', () => {
+  it.each(table)('%s', (_case, err, kind, code) => {
+    expect(classifyEc2Error(err)).toEqual({ kind, code, message: expect.any(String) });
+  });
+
+  it('keeps the AWS message, shortened', () => {
+    expect(classifyEc2Error(sdkError('InvalidParameterValue', 400, 'Value (x) for parameter y is invalid')).message)
+      .toBe('Value (x) for parameter y is invalid');
+    expect(classifyEc2Error(sdkError('InvalidParameterValue', 400, 'z'.repeat(2000))).message.length).toBeLessThan(520);
+  });
+
+  it('returns an Ec2Error its own classification', () => {
+    const err = new Ec2Error({ kind: 'capacity', code: 'SpotMaxPriceTooLow', message: 'too low', operation: 'RunInstances' });
+    expect(classifyEc2Error(err)).toEqual({ kind: 'capacity', code: 'SpotMaxPriceTooLow', message: 'too low' });
+  });
+});
+
+describe('toEc2Error', () => {
+  it('names the operation and keeps status and request id, not the SDK error', () => {
+    const err = toEc2Error(sdkError('InsufficientInstanceCapacity', 500, 'no m5.large capacity'), 'RunInstances');
+    expect(err).toBeInstanceOf(Ec2Error);
+    expect(err).toMatchObject({
+      name: 'Ec2Error', kind: 'capacity', code: 'InsufficientInstanceCapacity', operation: 'RunInstances',
+      httpStatus: 500, requestId: 'req-1', message: 'RunInstances: InsufficientInstanceCapacity: no m5.large capacity',
+    });
+    expect(err.cause).toBeUndefined();
+  });
+
+  it('redacts secrets EC2 echoed in a message', () => {
+    const err = toEc2Error(sdkError('InvalidParameterValue', 400, 'bad token tok-123 in dXNlcmRhdGE='), 'RunInstances', ['tok-123', 'dXNlcmRhdGE=']);
+    expect(err.message).toBe('RunInstances: InvalidParameterValue: bad token [redacted] in [redacted]');
+  });
+});
+
+describe('isRetryableKind', () => {
+  it.each<[Ec2ErrorKind, boolean]>([
+    ['throttled', true], ['transient', true], ['capacity', false], ['invalid', false], ['not-found', false],
+  ])('%s -> %s', (kind, retryable) => {
+    expect(isRetryableKind(kind)).toBe(retryable);
+  });
+});

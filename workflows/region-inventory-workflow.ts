@@ -1,0 +1,53 @@
+// The inventory loop of one region (workflow id `region/<region>`): the only caller of
+// DescribeInstances and DescribeSpotPriceHistory, so EC2 describe calls grow with regions,
+// not with worker types. A failed pass is recorded and retried at the next interval.
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { refreshNowSignal } from './messages';
+
+export interface RegionInventoryInput {
+  region: string;
+  intervalMs: number;
+  priceIntervalMs: number;
+  iterationsPerRun?: number;
+}
+
+export interface RegionInventoryState { schema: 1; passes: number; lastPriceRefresh: number }
+
+const ec2 = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '3 minutes', heartbeatTimeout: '1 minute', scheduleToCloseTimeout: '6 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 4 },
+});
+const data = wf.proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 3 } });
+
+const message = (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err));
+
+export async function regionInventoryWorkflow(input: RegionInventoryInput, carried?: RegionInventoryState): Promise<void> {
+  const state: RegionInventoryState = carried ?? { schema: 1, passes: 0, lastPriceRefresh: 0 };
+  let woken = false;
+  wf.setHandler(refreshNowSignal, () => { woken = true; }, { description: 'Run an inventory pass now' });
+  const firstPass = state.passes;
+  for (;;) {
+    if (Date.now() - state.lastPriceRefresh >= input.priceIntervalMs) {
+      try {
+        await ec2.refreshSpotPrices(input.region);
+        state.lastPriceRefresh = Date.now();
+      } catch (err) {
+        wf.log.warn('spot price refresh failed', { region: input.region, error: message(err) });
+      }
+    }
+    try {
+      const summary = await ec2.refreshRegion(input.region);
+      wf.setCurrentDetails(`Pass ${state.passes + 1} at ${new Date().toISOString()}: ${JSON.stringify(summary)}`);
+    } catch (err) {
+      await data.recordRegionError({ region: input.region, error: message(err) }).catch(() => undefined);
+    }
+    state.passes++;
+    woken = false;
+    await wf.condition(() => woken, input.intervalMs);
+    if (wf.workflowInfo().continueAsNewSuggested || state.passes - firstPass >= (input.iterationsPerRun ?? 500)) {
+      await wf.condition(wf.allHandlersFinished);
+      return wf.continueAsNew<typeof regionInventoryWorkflow>(input, state);
+    }
+  }
+}

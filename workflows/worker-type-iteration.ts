@@ -1,0 +1,108 @@
+// One provisioning iteration inside the worker type workflow: ask the Queue, plan, terminate,
+// launch; when an offering fails for capacity, cool it down and launch the next-best in the
+// same iteration. Failures of one step are recorded in the report and never end the loop.
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { LaunchOutcome } from '../activities/launch';
+import type { Observation } from '../activities/observe';
+import { planIteration, type IterationInput } from '../src/domain/iteration-plan';
+import type { Offering } from '../src/domain/offerings';
+import type { IterationReport } from './messages';
+import type { WorkerTypeLoopState, WorkerTypeWorkflowInput } from './worker-type-workflow';
+
+const queue = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '20 seconds', retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});
+const data = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 5 },
+});
+const ec2 = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes', heartbeatTimeout: '1 minute', scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 8 },
+});
+
+/** Capacity failures trigger at most this many extra launch rounds per iteration. */
+const LAUNCH_ROUNDS = 3;
+
+const failureMessage = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
+
+/** Unique per launch slot across the whole workflow chain, so EC2 dedupes only true retries. */
+function clientToken(iteration: number, round: number, slot: number): string {
+  return `${wf.workflowInfo().firstExecutionRunId}-${iteration}-${round}-${slot}`;
+}
+
+export async function runIteration(input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState, obs: Observation): Promise<void> {
+  const now = Date.now();
+  state.cooldowns = state.cooldowns.filter((c) => c.until > now);
+  const report: IterationReport = {
+    workerType: input.workerType, iteration: state.iteration, at: new Date(now).toISOString(), pendingTasks: null, queueError: null,
+    capacity: obs.capacity, change: 0, launched: [], launchFailures: [], terminated: [], notes: [],
+  };
+  try {
+    report.pendingTasks = await queue.countPendingTasks(input.workerType);
+  } catch (err) {
+    report.queueError = failureMessage(err);
+  }
+  const base: IterationInput = {
+    definition: obs.definition, pendingTasks: report.pendingTasks, capacity: { ...obs.capacity }, unstarted: obs.unstarted,
+    allowedRegions: input.allowedRegions, zones: obs.zones, spotQuotes: obs.spotQuotes, cooldowns: state.cooldowns,
+    now, excessStreak: state.excessStreak,
+  };
+  const plan = planIteration(base);
+  state.excessStreak = plan.excessStreak;
+  report.change = plan.change;
+  report.notes.push(...plan.notes);
+  await terminate(plan.terminations, report);
+  let launches = plan.launches;
+  for (let round = 0; round < LAUNCH_ROUNDS && launches.length > 0; round++) {
+    const retry = await launchAll(launches, round, input, state, report, base);
+    if (!retry) break;
+    launches = planIteration({ ...base, cooldowns: state.cooldowns, excessStreak: 0 }).launches;
+  }
+  state.lastReport = report;
+  try {
+    await data.recordIteration(report);
+  } catch (err) {
+    wf.log.warn('could not record the iteration report', { error: failureMessage(err) });
+  }
+}
+
+async function terminate(terminations: { instanceId: string; region: string; reason: string }[], report: IterationReport): Promise<void> {
+  if (terminations.length === 0) return;
+  try {
+    await ec2.terminateInstances({ instances: terminations, reason: terminations[0]!.reason });
+    report.terminated.push(...terminations.map((t) => ({ instanceId: t.instanceId, reason: t.reason })));
+  } catch (err) {
+    report.notes.push(`termination failed: ${failureMessage(err)}`);
+  }
+}
+
+/** Launches in parallel; returns true when an offering failed for capacity and another round may help. */
+async function launchAll(
+  launches: Offering[], round: number, input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState,
+  report: IterationReport, base: IterationInput,
+): Promise<boolean> {
+  const outcomes = await Promise.all(launches.map(async (offering, slot): Promise<LaunchOutcome> => {
+    try {
+      return await ec2.launchInstance({ workerType: input.workerType, clientToken: clientToken(state.iteration, round, slot), offering });
+    } catch (err) {
+      return { outcome: 'invalid', code: 'LaunchFailed', message: failureMessage(err) };
+    }
+  }));
+  let capacityFailure = false;
+  outcomes.forEach((result, i) => {
+    const o = launches[i]!;
+    const where = { region: o.region, zone: o.zone, instanceType: o.instanceType, market: o.market };
+    if (result.outcome === 'launched') {
+      report.launched.push({ ...where, zone: result.zone, instanceId: result.instanceId });
+      base.capacity.requested += o.capacity;
+    } else if (result.outcome === 'capacity') {
+      capacityFailure = true;
+      state.cooldowns.push({ ...where, until: Date.now() + input.cooldownMs });
+      report.launchFailures.push({ ...where, code: result.code });
+    } else if (result.outcome === 'invalid') {
+      report.launchFailures.push({ ...where, code: result.code, message: result.message });
+    }
+  });
+  return capacityFailure;
+}
