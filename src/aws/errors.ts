@@ -147,11 +147,17 @@ function statusOf(e: ErrorShape): number | undefined {
 
 /** Classifies any thrown value. Pure; an Ec2Error keeps its own classification. */
 export function classifyEc2Error(err: unknown): Ec2ErrorInfo {
-  if (err instanceof Ec2Error) return { kind: err.kind, code: err.code, message: messageOf(err) };
+  return classify(err, []);
+}
+
+/** Secrets are removed before the message is shortened, so that no part of one survives. */
+function classify(err: unknown, secrets: readonly string[]): Ec2ErrorInfo {
+  const redact = (m: string): string => truncate(secrets.reduce((text, s) => (s ? text.split(s).join('[redacted]') : text), m));
+  if (err instanceof Ec2Error) return { kind: err.kind, code: err.code, message: redact(messageOf(err)) };
   const e: ErrorShape = typeof err === 'object' && err !== null ? err : { message: String(err) };
   const code = codeOf(e);
   const kind = kindOfCode(code) ?? kindOfStatus(statusOf(e)) ?? 'transient';
-  return { kind, code: bareCode(code), message: truncate(typeof e.message === 'string' ? e.message : '') };
+  return { kind, code: bareCode(code), message: redact(typeof e.message === 'string' ? e.message : '') };
 }
 
 /** An Ec2Error's AWS message, without the operation and code it prefixes. */
@@ -169,15 +175,14 @@ function truncate(message: string): string {
  * client tokens) is replaced by `[redacted]` in the message, in case EC2 echoed it.
  */
 export function toEc2Error(err: unknown, operation?: string, secrets: readonly string[] = []): Ec2Error {
-  if (err instanceof Ec2Error && err.operation === operation && secrets.length === 0) return err;
-  const info = classifyEc2Error(err);
-  const message = secrets.reduce((m, s) => (s ? m.split(s).join('[redacted]') : m), info.message);
+  if (err instanceof Ec2Error && (operation === undefined || err.operation === operation) && secrets.length === 0) return err;
+  const info = classify(err, secrets);
   if (err instanceof Ec2Error) {
-    return new Ec2Error({ ...info, message, operation: operation ?? err.operation, httpStatus: err.httpStatus, requestId: err.requestId });
+    return new Ec2Error({ ...info, operation: operation ?? err.operation, httpStatus: err.httpStatus, requestId: err.requestId });
   }
   const e: ErrorShape = typeof err === 'object' && err !== null ? err : {};
   const requestId = typeof e.$metadata?.requestId === 'string' ? e.$metadata.requestId : undefined;
-  return new Ec2Error({ ...info, message, operation, httpStatus: statusOf(e), requestId });
+  return new Ec2Error({ ...info, operation, httpStatus: statusOf(e), requestId });
 }
 
 /** Whether retrying the very same request later can succeed. */

@@ -21,6 +21,26 @@ export function ledgerState(ec2State: string): InstanceState {
   return 'stopping';
 }
 
+interface CapacityRow { workerType: string; running: number | null; pending: number | null; requested: number | null }
+
+/**
+ * Capacity units per worker type, as provisioning counts them: `running` are instances that
+ * called instanceStarted (their worker is up and assumed busy); `pending` are instances EC2
+ * is booting or has booted whose worker has not registered yet (they will absorb pending
+ * tasks); `requested` are launches EC2 has not shown yet.
+ */
+export async function capacityByWorkerType(db: PrismaClient, workerType?: string): Promise<Record<string, LedgerCapacity>> {
+  const rows = await db.$queryRaw<CapacityRow[]>`
+    SELECT "workerType",
+      SUM(CASE WHEN state = 'running' AND started IS NOT NULL THEN capacity ELSE 0 END)::int AS running,
+      SUM(CASE WHEN state = 'pending' OR (state = 'running' AND started IS NULL) THEN capacity ELSE 0 END)::int AS pending,
+      SUM(CASE WHEN state = 'requested' THEN capacity ELSE 0 END)::int AS requested
+    FROM "Instance"
+    WHERE state IN ('requested', 'pending', 'running') AND (${workerType ?? null}::text IS NULL OR "workerType" = ${workerType ?? null})
+    GROUP BY "workerType"`;
+  return Object.fromEntries(rows.map((r) => [r.workerType, { running: r.running ?? 0, pending: r.pending ?? 0, requested: r.requested ?? 0 }]));
+}
+
 export function createLedger(db: PrismaClient) {
   return {
     /** Creates the reservation, or returns the existing one for this ClientToken. */
@@ -44,12 +64,7 @@ export function createLedger(db: PrismaClient) {
     },
 
     async capacity(workerType: string): Promise<LedgerCapacity> {
-      const groups = await db.instance.groupBy({
-        by: ['state'], where: { workerType, state: { in: LIVE_STATES } }, _sum: { capacity: true },
-      });
-      const result: LedgerCapacity = { running: 0, pending: 0, requested: 0 };
-      for (const g of groups) result[g.state as keyof LedgerCapacity] = g._sum.capacity ?? 0;
-      return result;
+      return (await capacityByWorkerType(db, workerType))[workerType] ?? { running: 0, pending: 0, requested: 0 };
     },
 
     /** Live instances that never called instanceStarted: the only candidates for scale-down. */

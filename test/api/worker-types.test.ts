@@ -74,14 +74,14 @@ describe('removeWorkerType / listWorkerTypes', () => {
 });
 
 describe('listWorkerTypeSummaries', () => {
-  test('capacities come from the instance ledger', async () => {
+  test('capacities come from the instance ledger; running means registered', async () => {
     const p = h.provisioner();
     await p.createWorkerType('summarised', workerTypeDefinition({ minCapacity: 1 }));
     const row = { workerType: 'summarised', region: 'us-west-2', zone: 'us-west-2a', market: 'spot', price: 0.1 };
     await h.db.instance.createMany({ data: [
-      { ...row, clientToken: 't1', instanceType: 'c5.xlarge', capacity: 1, state: 'running' },
-      { ...row, clientToken: 't2', instanceType: 'c5.2xlarge', capacity: 2, state: 'running' },
-      { ...row, clientToken: 't3', instanceType: 'c5.xlarge', capacity: 1, state: 'pending' },
+      { ...row, clientToken: 't1', instanceType: 'c5.xlarge', capacity: 1, state: 'running', started: new Date() },
+      { ...row, clientToken: 't2', instanceType: 'c5.2xlarge', capacity: 2, state: 'running', started: new Date() },
+      { ...row, clientToken: 't3', instanceType: 'c5.xlarge', capacity: 1, state: 'running' },
       { ...row, clientToken: 't4', instanceType: 'c5.2xlarge', capacity: 2, state: 'requested' },
       { ...row, clientToken: 't5', instanceType: 'c5.2xlarge', capacity: 2, state: 'terminated' },
     ] });

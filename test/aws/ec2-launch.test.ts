@@ -115,6 +115,7 @@ describe('runInstance', () => {
       const err = await failure(createEc2Gateway(impatient).runInstance(req));
       expect(err.kind).toBe('transient');
       const retried = await env.gateway.runInstance(req);
+      await env.proxy.settled();
       expect(await launchedWith(req.clientToken)).toEqual([retried.instanceId]);
     } finally {
       impatient.destroy();

@@ -91,6 +91,12 @@ describe('toEc2Error', () => {
     const err = toEc2Error(sdkError('InvalidParameterValue', 400, 'bad token tok-123 in dXNlcmRhdGE='), 'RunInstances', ['tok-123', 'dXNlcmRhdGE=']);
     expect(err.message).toBe('RunInstances: InvalidParameterValue: bad token [redacted] in [redacted]');
   });
+
+  it('redacts before shortening, so no piece of a secret at the cut survives', () => {
+    const secret = 'S3CRETS3CRETS3CRET';
+    const err = toEc2Error(sdkError('InvalidParameterValue', 400, `${'x'.repeat(490)}${secret}`), 'RunInstances', [secret]);
+    expect(err.message).not.toContain('S3C');
+  });
 });
 
 describe('isRetryableKind', () => {

@@ -49,6 +49,8 @@ export interface Ec2Proxy {
   setSpotPrices(prices: SpotPriceFixture[]): void;
   injectFault(fault: FaultSpec): void;
   injectDelay(delay: DelaySpec): void;
+  /** Resolves once every request received so far has been answered (e.g. one a client gave up on). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -180,11 +182,16 @@ export async function startEc2Proxy(targetUrl: string): Promise<Ec2Proxy> {
     return forward(target, req, body);
   }
 
+  let inFlight = 0;
+  const waiters: Array<() => void> = [];
   const server = http.createServer((req, res) => {
+    inFlight++;
     handle(req).then(
       (reply) => res.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length }).end(reply.body),
       (err: unknown) => res.writeHead(502, { 'content-type': 'text/plain' }).end(`test proxy: ${String(err)}`),
-    );
+    ).finally(() => {
+      if (--inFlight === 0) waiters.splice(0).forEach((wake) => wake());
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -215,6 +222,7 @@ export async function startEc2Proxy(targetUrl: string): Promise<Ec2Proxy> {
     },
     injectFault: (fault) => faults.push({ ...fault }),
     injectDelay: (delay) => delays.push({ ...delay }),
+    settled: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     close: () => new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeAllConnections();

@@ -1,0 +1,114 @@
+// End to end: the real API (driven by taskcluster-client 1.6.3), the real worker on a real
+// Temporal dev server, moto as EC2 and the local Queue server. Capacity follows the Queue,
+// instances carry the right type, tags and user data, and state matches EC2 at every step.
+import { reconcileLoops } from '../../src/worker/worker';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { eventually } from '../support/eventually';
+import { workerTypeDefinition } from '../support/fixtures';
+import { ownedInstances, userDataOf, volumeTags, type MotoInstance } from '../support/moto-inspect';
+import { TEST_REGIONS } from '../support/environment';
+
+jest.setTimeout(180_000);
+let h: ApiHarness;
+const WT = 'e2e-builder';
+
+beforeAll(async () => {
+  h = await startApiHarness({ ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
+  h.env.ec2Proxy.setSpotPrices(['a', 'b', 'c'].flatMap((z) => [
+    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.xlarge', price: 0.1 },
+    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.2xlarge', price: 0.3 },
+    { region: 'us-east-1', zone: `us-east-1${z}`, instanceType: 'c5.xlarge', price: 0.4 },
+  ]));
+  await h.env.startWorker();
+  await reconcileLoops(h.env.workflows, h.db, h.config.allowedRegions, h.env.logger);
+});
+afterAll(async () => { await h?.stop(); });
+
+async function allLive(): Promise<MotoInstance[]> {
+  const lists = await Promise.all(TEST_REGIONS.map((r) => ownedInstances(h.env.rawEc2(r), h.config.provisionerId)));
+  return lists.flat().filter((i) => i.tags.WorkerType === `${h.config.provisionerId}/${WT}`);
+}
+
+/** `state` lists exactly the live instances moto has, and its summary adds them up. */
+async function stateMatchesMoto(): Promise<boolean> {
+  const [state, live] = await Promise.all([h.provisioner().state(WT), allLive()]);
+  const stateIds = state.instances.filter((i: { state: string }) => ['pending', 'running'].includes(i.state)).map((i: { id: string }) => i.id).sort();
+  const running = state.summary.runningCapacity + state.summary.pendingCapacity + state.summary.requestedCapacity;
+  const motoCapacity = live.reduce((sum, i) => sum + (i.type === 'c5.2xlarge' ? 2 : 1), 0);
+  return JSON.stringify(stateIds) === JSON.stringify(live.map((i) => i.id).sort()) && running === motoCapacity;
+}
+
+const setPending = (n: number) => h.env.queue.setPending(h.config.provisionerId, WT, n);
+
+test('capacity follows pending tasks, with the right type, tags and user data', async () => {
+  await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 6 }));
+  setPending(3);
+  const live = await eventually(async () => { const l = await allLive(); return l.length >= 3 && l; }, '3 instances in moto');
+  for (const i of live) {
+    expect(i).toMatchObject({ type: 'c5.xlarge', spot: true, zone: expect.stringMatching(/^us-west-2/) });
+    expect(i.tags).toEqual({ Name: `${h.config.provisionerId}/${WT}`, Owner: h.config.provisionerId, WorkerType: `${h.config.provisionerId}/${WT}` });
+    for (const tags of await volumeTags(h.env.rawEc2('us-west-2'), i.id)) expect(tags.WorkerType).toBe(`${h.config.provisionerId}/${WT}`);
+  }
+  const userData = await userDataOf(h.env.rawEc2('us-west-2'), live[0]!.id);
+  expect(userData).toMatchObject({ workerType: WT, provisionerId: h.config.provisionerId, instanceType: 'c5.xlarge', capacity: 1, region: 'us-west-2' });
+  expect(userData.securityToken).toEqual(expect.any(String));
+  await eventually(stateMatchesMoto, 'state to match moto');
+  const summaries = await h.provisioner().listWorkerTypeSummaries();
+  const summary = summaries.find((s: { workerType: string }) => s.workerType === WT);
+  expect(summary.runningCapacity + summary.pendingCapacity + summary.requestedCapacity).toBe(3);
+  expect(summary.runningCapacity).toBe(0); // none has called instanceStarted yet
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(await allLive()).toHaveLength(3);
+});
+
+test('a booting instance trades its token for credentials, once', async () => {
+  const [instance] = await allLive();
+  const { securityToken } = await userDataOf(h.env.rawEc2('us-west-2'), instance!.id) as { securityToken: string };
+  const anonymous = h.provisioner(null);
+  await anonymous.instanceStarted(instance!.id, securityToken);
+  const secret = await anonymous.getSecret(securityToken);
+  expect(JSON.parse(secret.credentials.certificate).scopes).toEqual([`assume:worker-type:${h.config.provisionerId}/${WT}`, 'assume:worker-id:*']);
+  await anonymous.removeSecret(securityToken);
+  await expect(anonymous.getSecret(securityToken)).rejects.toMatchObject({ statusCode: 404 });
+  const row = await h.db.instance.findFirst({ where: { instanceId: instance!.id } });
+  expect(row?.started).toBeInstanceOf(Date);
+});
+
+test('lower demand terminates only instances that never started', async () => {
+  const started = (await h.db.instance.findMany({ where: { workerType: WT, started: { not: null } } })).map((r) => r.instanceId);
+  expect(started).toHaveLength(1);
+  setPending(0);
+  const live = await eventually(async () => { const l = await allLive(); return l.length === 1 && l; }, 'scale-down to the started instance', 60_000);
+  expect(live.map((i) => i.id)).toEqual(started);
+  await eventually(stateMatchesMoto, 'state to match moto after scale-down');
+});
+
+test('raising minCapacity launches up to the floor', async () => {
+  await h.provisioner().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: 6, minCapacity: 3 }));
+  await eventually(async () => (await allLive()).length === 3, 'capacity at minCapacity 3');
+  await eventually(stateMatchesMoto, 'state to match moto at the floor');
+});
+
+test('terminateAllInstancesOfWorkerType leaves none running', async () => {
+  await h.provisioner().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: 6, minCapacity: 0 }));
+  const result = await h.provisioner().terminateAllInstancesOfWorkerType(WT);
+  expect(result.outcome).toBe(true);
+  await eventually(async () => (await allLive()).length === 0, 'no live instance', 60_000);
+  await eventually(stateMatchesMoto, 'state to match moto after terminate-all');
+});
+
+test('remove leaves none, and shutdown sweeps every tagged instance in every region', async () => {
+  setPending(2);
+  await eventually(async () => (await allLive()).length === 2, 'instances again');
+  await h.provisioner().removeWorkerType(WT);
+  await eventually(async () => (await allLive()).length === 0, 'no instance after remove', 60_000);
+  const other = 'e2e-other';
+  await h.provisioner().createWorkerType(other, workerTypeDefinition({ minCapacity: 1 }));
+  await eventually(async () => (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).length >= 1, 'the other worker type launched');
+  await h.provisioner().updateWorkerType(other, workerTypeDefinition({ minCapacity: 0 }));
+  await h.provisioner().shutdownEverySingleEc2InstanceManagedByThisProvisioner();
+  await eventually(async () => {
+    const lists = await Promise.all(TEST_REGIONS.map((r) => ownedInstances(h.env.rawEc2(r), h.config.provisionerId)));
+    return lists.every((l) => l.length === 0);
+  }, 'no tagged instance in any region', 60_000);
+});
