@@ -14,5 +14,7 @@ export const refreshNowSignal = defineSignal('refreshNow');
 
 /** What the last iteration saw and did; null before the first one. */
 export const lastIterationQuery = defineQuery<IterationReport | null>('lastIteration');
+/** Inventory passes a region workflow has finished (successful or not), across continue-as-new. */
+export const inventoryPassesQuery = defineQuery<number>('inventoryPasses');
 
 export type { IterationReport };

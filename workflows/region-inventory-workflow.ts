@@ -3,7 +3,7 @@
 // not with worker types. A failed pass is recorded and retried at the next interval.
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { refreshNowSignal } from './messages';
+import { inventoryPassesQuery, refreshNowSignal } from './messages';
 
 export interface RegionInventoryInput {
   region: string;
@@ -26,6 +26,7 @@ export async function regionInventoryWorkflow(input: RegionInventoryInput, carri
   const state: RegionInventoryState = carried ?? { schema: 1, passes: 0, lastPriceRefresh: 0 };
   let woken = false;
   wf.setHandler(refreshNowSignal, () => { woken = true; }, { description: 'Run an inventory pass now' });
+  wf.setHandler(inventoryPassesQuery, () => state.passes, { description: 'Inventory passes finished so far' });
   const firstPass = state.passes;
   for (;;) {
     if (Date.now() - state.lastPriceRefresh >= input.priceIntervalMs) {

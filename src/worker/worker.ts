@@ -2,7 +2,7 @@
 // and makes sure a loop runs for every worker type and every allowed region.
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { DEFAULT_SETTINGS } from '../../activities/deps';
 import { createEc2Clients, ec2OptionsFor } from '../aws/ec2-clients';
@@ -43,11 +43,33 @@ export function buildActivityDeps(config: Config, db: PrismaClient, overrides: {
   };
 }
 
+/**
+ * Routes the Temporal SDK's own logs (worker, workflow `log`, activity `log`) into our logger.
+ * The runtime is process-wide and can be installed once; later calls keep the first.
+ */
+export function installTemporalLogging(logger: Logger): void {
+  if (Runtime._instance) return;
+  const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (entry) => {
+      const { sdkComponent, workflowType, workflowId, activityType, attempt, ...meta } = entry.meta ?? {};
+      logger[levels[entry.level]]({ temporal: { sdkComponent, workflowType, workflowId, activityType, attempt }, ...pick(meta) }, entry.message);
+    }),
+  });
+}
+
+/** Drops the SDK's bulky routing metadata (task tokens, run ids) from log lines. */
+function pick(meta: Record<string, unknown>): Record<string, unknown> {
+  const { taskToken: _t, workflowRunId: _r, namespace: _n, taskQueue: _q, isLocal: _l, activityId: _a, runId: _ri, ...rest } = meta;
+  return rest;
+}
+
 export interface RunningWorker { worker: Worker; stop(): Promise<void> }
 
 export async function startWorker(opts: {
   connection: NativeConnection; namespace: string; deps: ActivityDeps; logger: Logger; workflowBundle?: WorkflowBundleOption;
 }): Promise<RunningWorker> {
+  installTemporalLogging(opts.logger);
   const worker = await Worker.create({
     connection: opts.connection, namespace: opts.namespace, taskQueue: TASK_QUEUE,
     activities: createActivities(opts.deps),

@@ -1,0 +1,231 @@
+// End to end, crash safety: the worker runs as a separate OS process and is SIGKILLed in the
+// middle of provisioning, then a new one takes over. Whatever was in flight, EC2 ends up with
+// exactly the capacity asked for, every instance is in the ledger under the ClientToken EC2
+// holds for it, and every instance has exactly one one-time secret (the one its user data
+// names). The proxy in front of moto makes EC2's ClientToken idempotency real.
+//
+// Slow on purpose: an activity that was running in the killed process is retried only when
+// Temporal times it out (launchInstance: its 1-minute heartbeat timeout).
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { hashToken } from '../../src/db/secret-box';
+import { LIVE_STATES } from '../../src/db/ledger';
+import { workerTypeWorkflowId } from '../../src/temporal/names';
+import { lastIterationQuery } from '../../workflows/messages';
+import { ROOT_TOKEN, SECRETS_KEY, startApiHarness, type ApiHarness } from '../support/api-harness';
+import { TEST_REGIONS } from '../support/environment';
+import { eventually } from '../support/eventually';
+import { workerTypeDefinition } from '../support/fixtures';
+import { WORKFLOW_BUNDLE_ENV } from '../support/global-services';
+import { ownedInstances, userDataOf, type MotoInstance } from '../support/moto-inspect';
+import { PROJECT_ROOT } from '../support/run-tsx';
+
+jest.setTimeout(240_000);
+
+const WT = 'crash-builder';
+const N = 4;
+const CHILD_ENTRY = path.join(PROJECT_ROOT, 'test', 'support', 'worker-child.ts');
+const READY_LINE = 'worker-child: polling';
+/** Long enough that the kill surely lands before the held call is answered. */
+const HOLD_MS = 5_000;
+
+let h: ApiHarness;
+let queueFront: QueueFront;
+let worker: WorkerChild | undefined;
+const alive = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  h = await startApiHarness({ ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
+  h.env.ec2Proxy.setSpotPrices(['a', 'b', 'c'].flatMap((z) => [
+    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.xlarge', price: 0.1 },
+    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.2xlarge', price: 0.3 },
+    { region: 'us-east-1', zone: `us-east-1${z}`, instanceType: 'c5.xlarge', price: 0.4 },
+  ]));
+  queueFront = await startQueueFront(h.env.queue.url);
+});
+
+afterAll(async () => {
+  // Runs even when a test failed half-way: no worker process may outlive the file.
+  await Promise.all([...alive].map((proc) => new Promise<void>((resolve) => {
+    proc.once('exit', () => resolve());
+    proc.kill('SIGKILL');
+  })));
+  await queueFront?.close();
+  await h?.stop();
+});
+
+// ---------------------------------------------------------------------------------------
+// The worker process.
+
+interface WorkerChild { proc: ChildProcess; output: string[]; exited: Promise<unknown> }
+
+function childEnv(): NodeJS.ProcessEnv {
+  const { config, env } = h;
+  return {
+    PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR,
+    DATABASE_URL: h.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, TEMPORAL_NAMESPACE: env.temporal.namespace ?? 'default',
+    AWS_ENDPOINT_URL_EC2: env.ec2Proxy.url, TASKCLUSTER_ROOT_URL: queueFront.url, PUBLIC_URL: h.url,
+    PROVISIONER_ID: config.provisionerId, SECRETS_KEY, ROOT_ACCESS_TOKEN: ROOT_TOKEN, ALLOWED_REGIONS: config.allowedRegions.join(','),
+    ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1', LOG_LEVEL: 'info',
+    TEST_WORKFLOW_BUNDLE: process.env[WORKFLOW_BUNDLE_ENV],
+  };
+}
+
+/** Starts a worker process and resolves once it polls; rejects with its output if it dies first. */
+async function startWorkerChild(): Promise<WorkerChild> {
+  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  const proc = spawn(process.execPath, ['--import', tsx, CHILD_ENTRY], { cwd: PROJECT_ROOT, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  alive.add(proc);
+  const output: string[] = [];
+  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => { alive.delete(proc); resolve(signal ?? code); }));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker process not ready after 90 s:\n${output.join('')}`)), 90_000);
+    const keep = (chunk: Buffer) => {
+      output.push(chunk.toString('utf8'));
+      if (output.length > 400) output.splice(0, output.length - 400);
+      if (chunk.toString('utf8').includes(READY_LINE)) { clearTimeout(timer); resolve(); }
+    };
+    proc.stdout!.on('data', keep);
+    proc.stderr!.on('data', keep);
+    void exited.then((how) => { clearTimeout(timer); reject(new Error(`worker process exited (${String(how)}):\n${output.join('')}`)); });
+  });
+  return { proc, output, exited };
+}
+
+async function killWorker(child: WorkerChild): Promise<number> {
+  child.proc.kill('SIGKILL');
+  expect(await child.exited).toBe('SIGKILL');
+  return Date.now();
+}
+
+// ---------------------------------------------------------------------------------------
+// A front for the local Queue that can hold the next pendingTasks request.
+
+interface QueueFront { url: string; hold(ms: number): void; held(): number; close(): Promise<void> }
+
+async function startQueueFront(target: string): Promise<QueueFront> {
+  let holdMs = 0;
+  let held = 0;
+  const server = http.createServer((req, res) => {
+    res.on('error', () => undefined);
+    void (async () => {
+      if (holdMs > 0 && req.url?.includes(`/pending/${h.config.provisionerId}/${WT}`)) {
+        const ms = holdMs;
+        holdMs = 0;
+        held++;
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      }
+      const answer = await fetch(`${target}${req.url}`, { method: req.method });
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(await answer.text());
+    })().catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hold: (ms) => { holdMs = ms; },
+    held: () => held,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// What EC2, the ledger and the secrets hold.
+
+const setPending = (n: number) => h.env.queue.setPending(h.config.provisionerId, WT, n);
+const regionOfZone = (zone: string) => zone.slice(0, -1);
+
+async function liveInMoto(): Promise<MotoInstance[]> {
+  const lists = await Promise.all(TEST_REGIONS.map((r) => ownedInstances(h.env.rawEc2(r), h.config.provisionerId)));
+  return lists.flat().filter((i) => i.tags.WorkerType === `${h.config.provisionerId}/${WT}`);
+}
+
+/** The last finished iteration of the worker type loop (a worker must be polling). */
+const lastIteration = () => h.env.temporal.client.workflow.getHandle(workerTypeWorkflowId(WT)).query(lastIterationQuery);
+
+/** Waits until an iteration that started after `since` has finished: everything begun before the kill is done. */
+async function loopCaughtUp(since: number): Promise<void> {
+  await eventually(async () => {
+    const report = await lastIteration();
+    return report !== null && Date.parse(report.at) > since;
+  }, 'an iteration started after the restart to finish', 150_000, 500);
+}
+
+async function tokenHashOf(instance: MotoInstance): Promise<string> {
+  const userData = await userDataOf(h.env.rawEc2(regionOfZone(instance.zone)), instance.id);
+  expect(userData.securityToken).toEqual(expect.any(String));
+  return hashToken(userData.securityToken as string);
+}
+
+/** moto, the ledger and the secrets agree: `n` live instances, each with one row and one secret. */
+async function expectConsistent(n: number): Promise<void> {
+  const live = await eventually(async () => {
+    const [l, rows] = await Promise.all([liveInMoto(), h.db.instance.findMany({ where: { workerType: WT, state: { in: LIVE_STATES } } })]);
+    return l.length === n && rows.length === n && rows.every((r) => r.instanceId) && l;
+  }, `${n} live instances in moto and in the ledger`, 60_000);
+  const rows = await h.db.instance.findMany({ where: { workerType: WT } });
+  // Every row is one of the live instances: none lost, none left over from a duplicate launch.
+  expect(rows).toHaveLength(n);
+  expect(rows.map((r) => r.instanceId).sort()).toEqual(live.map((i) => i.id).sort());
+  for (const instance of live) {
+    const row = rows.find((r) => r.instanceId === instance.id)!;
+    expect(LIVE_STATES).toContain(row.state);
+    expect(instance.clientToken).toBe(row.clientToken);
+  }
+  const hashes = await Promise.all(live.map(tokenHashOf));
+  expect(new Set(hashes).size).toBe(n);
+  const secrets = await h.db.secret.findMany({ where: { workerType: WT } });
+  expect(secrets.map((s) => s.tokenHash).sort()).toEqual([...hashes].sort());
+}
+
+// ---------------------------------------------------------------------------------------
+
+test(`a worker killed while RunInstances is in flight: exactly ${N} instances, each in the ledger with one secret`, async () => {
+  worker = await startWorkerChild();
+  await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 6 }));
+  h.env.ec2Proxy.injectDelay({ action: 'RunInstances', ms: HOLD_MS, times: N });
+  const runInstances = () => h.env.ec2Proxy.counts().RunInstances ?? 0;
+  setPending(N);
+  await eventually(async () => runInstances() >= 1, 'a RunInstances call at the proxy', 60_000, 50);
+  const killedAt = await killWorker(worker);
+  worker = undefined;
+
+  // The kill landed mid-launch: reservations exist, and no answer from EC2 was recorded.
+  const reserved = await h.db.instance.findMany({ where: { workerType: WT } });
+  expect(reserved.length).toBeGreaterThanOrEqual(runInstances());
+  expect(reserved.every((r) => r.state === 'requested' && r.instanceId === null)).toBe(true);
+  // The held requests still reach moto: EC2 launches what the dead process never heard of.
+  await eventually(async () => (await liveInMoto()).length >= runInstances(), 'the held launches to land in moto', 30_000);
+
+  worker = await startWorkerChild();
+  await loopCaughtUp(killedAt);
+  await expectConsistent(N);
+  const report = await lastIteration();
+  expect(report).toMatchObject({ pendingTasks: N, change: 0, launched: [] });
+  // A few more iterations change nothing: no late duplicate.
+  const iteration = report!.iteration;
+  await eventually(async () => (await lastIteration())!.iteration >= iteration + 3, 'three more iterations');
+  await expectConsistent(N);
+});
+
+test('a worker killed mid-iteration, while asking the Queue: the new target is reached exactly', async () => {
+  expect(worker).toBeDefined();
+  const before = queueFront.held();
+  queueFront.hold(HOLD_MS);
+  setPending(N + 2);
+  await eventually(async () => queueFront.held() > before, 'the loop to ask the Queue', 30_000, 50);
+  const killedAt = await killWorker(worker!);
+  worker = undefined;
+  // Nothing of the new target was reserved before the kill.
+  expect(await h.db.instance.count({ where: { workerType: WT } })).toBe(N);
+
+  worker = await startWorkerChild();
+  await loopCaughtUp(killedAt);
+  await expectConsistent(N + 2);
+  const iteration = (await lastIteration())!.iteration;
+  await eventually(async () => (await lastIteration())!.iteration >= iteration + 3, 'three more iterations');
+  await expectConsistent(N + 2);
+  expect(await lastIteration()).toMatchObject({ pendingTasks: N + 2, change: 0, launched: [] });
+});
