@@ -2,7 +2,7 @@
 // workflow, the ledger reservation and the secret are keyed by it, and the security token
 // is derived from it, so a retried attempt sends EC2 exactly the same request and EC2
 // returns the instance of the first attempt instead of launching a second one.
-import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { Ec2Error } from '../src/aws/errors';
 import { createLedger } from '../src/db/ledger';
 import { hashToken } from '../src/db/secret-box';
@@ -66,7 +66,7 @@ export function launchActivities(deps: ActivityDeps) {
     const { offering, clientToken, workerType } = req;
     try {
       const launched = await deps.ec2.runInstance({
-        region: offering.region, clientToken: `${clientToken}-${Context.current().info.attempt}`, launchSpec, market: offering.market,
+        region: offering.region, clientToken, launchSpec, market: offering.market,
         maxPrice: offering.market === 'spot' ? offering.maxHourlyPrice : undefined,
         tags: instanceTags(deps.settings.provisionerId, workerType),
       });

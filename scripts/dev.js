@@ -8,6 +8,6 @@ const { bootstrap, root } = require('./bootstrap');
 
 bootstrap();
 const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
-const child = spawn(process.execPath, [tsx, path.join(root, 'src/main.ts'), 'dev'], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, [tsx, path.join(root, 'src/main.ts'), 'dev'], { cwd: root, stdio: 'inherit', env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env } });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -8,5 +8,5 @@ const { bootstrap, root } = require('./bootstrap');
 
 bootstrap();
 const jest = path.join(root, 'node_modules/jest/bin/jest.js');
-const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env } });
 process.exit(result.status ?? 1);

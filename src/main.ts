@@ -17,6 +17,7 @@ async function run(role: string, logger: Logger, config: Config): Promise<Stop> 
   const stops: Stop[] = [];
   let notes: string[] = [];
   let temporalAddress = config.temporal.address ?? '';
+  const embedded = role === 'dev' && !config.databaseUrl;
   if (role === 'dev') {
     const dev = await startDevDependencies(config, logger);
     ({ config, notes, temporalAddress } = dev);
@@ -25,7 +26,7 @@ async function run(role: string, logger: Logger, config: Config): Promise<Stop> 
   const databaseUrl = config.databaseUrl!;
   const applied = await applyMigrations(databaseUrl, { log: (msg) => logger.info(msg) });
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
-  const db = createPrisma(databaseUrl);
+  const db = createPrisma(databaseUrl, { maxConnections: embedded ? 1 : 10 });
   stops.unshift(() => db.$disconnect());
   if (role === 'worker' || role === 'dev') stops.unshift((await startWorkerProcess(config, db, logger, temporalAddress)).stop);
   if (role === 'api' || role === 'dev') {

@@ -25,11 +25,15 @@ const message = (err: unknown) => (err instanceof Error ? (err.cause instanceof 
 export async function regionInventoryWorkflow(input: RegionInventoryInput, carried?: RegionInventoryState): Promise<void> {
   const state: RegionInventoryState = carried ?? { schema: 1, passes: 0, lastPriceRefresh: 0 };
   let woken = false;
-  wf.setHandler(refreshNowSignal, () => { woken = true; }, { description: 'Run an inventory pass now' });
+  let pricesDue = false;
+  wf.setHandler(refreshNowSignal, () => { woken = true; pricesDue = true; }, {
+    description: 'Run an inventory pass and refresh spot prices now (sent when a definition changes)',
+  });
   wf.setHandler(inventoryPassesQuery, () => state.passes, { description: 'Inventory passes finished so far' });
   const firstPass = state.passes;
   for (;;) {
-    if (Date.now() - state.lastPriceRefresh >= input.priceIntervalMs) {
+    if (pricesDue || Date.now() - state.lastPriceRefresh >= input.priceIntervalMs) {
+      pricesDue = false;
       try {
         await ec2.refreshSpotPrices(input.region);
         state.lastPriceRefresh = Date.now();

@@ -102,6 +102,8 @@ async function launchAll(
       report.launchFailures.push({ ...where, code: result.code });
     } else if (result.outcome === 'invalid') {
       report.launchFailures.push({ ...where, code: result.code, message: result.message });
+    } else {
+      report.notes.push(`launch skipped: ${result.reason}`);
     }
   });
   return capacityFailure;

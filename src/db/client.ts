@@ -6,9 +6,11 @@ import { PrismaClient } from '../generated/prisma/client';
 export { PrismaClient, Prisma } from '../generated/prisma/client';
 
 /**
- * A client with its own connection pool (pg's defaults: up to 10 connections, opened
- * lazily). The caller owns it and must `$disconnect()` it at shutdown, which ends the pool.
+ * A client with its own connection pool (up to `maxConnections`, default 10, opened lazily).
+ * The caller owns it and must `$disconnect()` it at shutdown, which ends the pool. The
+ * embedded database is used with a single connection: PGlite runs one backend, and
+ * concurrent statements over several connections were seen to come back empty.
  */
-export function createPrisma(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+export function createPrisma(databaseUrl: string, options: { maxConnections?: number } = {}): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: options.maxConnections ?? 10 }) });
 }

@@ -14,6 +14,9 @@ import { searchAttributeCliTypes } from '../temporal/search-attributes';
 
 type Stop = () => Promise<void>;
 
+/** Where dev mode records the addresses of what it started, for `npm run demo`. */
+export const devEndpointsFile = (dataDir: string) => path.join(dataDir, 'dev-endpoints.json');
+
 export interface DevServices { config: Config; databaseUrl: string; temporalAddress: string; notes: string[]; stops: Stop[] }
 
 export async function startDevDependencies(config: Config, logger: Logger): Promise<DevServices> {
@@ -57,5 +60,9 @@ export async function startDevDependencies(config: Config, logger: Logger): Prom
     notes.push(`Local Queue:  ${queue.baseUrl}  (set pending tasks: curl -X PUT -H 'content-type: application/json' `
       + `-d '{"pendingTasks": 3}' ${queue.baseUrl}/pending/${config.provisionerId}/<workerType>)`);
   }
+  fs.writeFileSync(devEndpointsFile(config.dataDir), JSON.stringify({
+    api: `http://127.0.0.1:${config.port}/v1`, ec2: next.ec2Endpoint ?? null, queue: next.queue?.rootUrl ?? next.queue?.baseUrl ?? null,
+    provisionerId: config.provisionerId,
+  }, null, 2));
   return { config: { ...next, databaseUrl }, databaseUrl, temporalAddress, notes, stops };
 }

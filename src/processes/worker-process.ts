@@ -6,12 +6,13 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createWorkflowControl } from '../temporal/workflow-control';
-import { buildActivityDeps, reconcileLoops, startWorker } from '../worker/worker';
+import { buildActivityDeps, installTemporalLogging, reconcileLoops, startWorker } from '../worker/worker';
 
 /** How often every replica checks that no loop is missing. */
 export const RECONCILE_INTERVAL_MS = 5 * 60_000;
 
 export async function startWorkerProcess(config: Config, db: PrismaClient, logger: Logger, address: string): Promise<{ stop(): Promise<void> }> {
+  installTemporalLogging(logger);
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await startWorker({ connection: nativeConnection, namespace: config.temporal.namespace, deps: buildActivityDeps(config, db), logger });
   const connection = await Connection.connect({ address });

@@ -5,7 +5,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { RegionInventoryInput } from '../../workflows/region-inventory-workflow';
 import type { ShutdownResult } from '../../workflows/shutdown-everything-workflow';
 import type { WorkerTypeWorkflowInput } from '../../workflows/worker-type-workflow';
-import { definitionChangedSignal, removedSignal, terminateAllSignal } from '../../workflows/messages';
+import { definitionChangedSignal, refreshNowSignal, removedSignal, terminateAllSignal } from '../../workflows/messages';
 import { REGION, WORKER_TYPE } from './search-attributes';
 import { TASK_QUEUE, regionWorkflowId, shutdownWorkflowId, workerTypeWorkflowId } from './names';
 
@@ -35,6 +35,17 @@ export function createWorkflowControl(client: Client, settings: WorkflowSettings
     /** Starts the loop if needed and wakes it: used on create and update. */
     async workerTypeChanged(workerType: string): Promise<void> {
       await within(() => client.workflow.signalWithStart('workerTypeWorkflow', { ...loopOptions(workerType), signal: definitionChangedSignal }));
+    },
+
+    /** Asks region loops for fresh prices and inventory now, e.g. for a definition's new instance types. */
+    async refreshRegions(regions: string[]): Promise<void> {
+      await Promise.all(regions.map(async (region) => {
+        try {
+          await within(() => client.workflow.getHandle(regionWorkflowId(region)).signal(refreshNowSignal));
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        }
+      }));
     },
 
     /** Starts the loop if it is not running, without waking a running one (reconciliation). */

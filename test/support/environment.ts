@@ -13,7 +13,7 @@ import { createEc2Gateway, type Ec2Gateway } from '../../src/aws/ec2-gateway';
 import { startLocalQueueServer, type LocalQueueServer } from '../../src/queue/local-queue-server';
 import { createWorkflowControl, type WorkflowControl } from '../../src/temporal/workflow-control';
 import { createLogger, type Logger } from '../../src/logger';
-import { buildActivityDeps, startWorker, type RunningWorker } from '../../src/worker/worker';
+import { buildActivityDeps, installTemporalLogging, startWorker, type RunningWorker } from '../../src/worker/worker';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startEc2Proxy, type Ec2Proxy } from './ec2-proxy';
 import { MOTO_URL_ENV, WORKFLOW_BUNDLE_ENV } from './global-services';
@@ -44,9 +44,13 @@ export interface TestEnvironment {
   stop(): Promise<void>;
 }
 
+/** Temporal's runtime logger is process-wide: SDK messages of every test file go here, at warn and above. */
+const processLogger = createLogger('warn', { write: (line: string) => void process.stderr.write(line) });
+
 export async function startTestEnvironment(env: Record<string, string> = {}): Promise<TestEnvironment> {
   const motoUrl = process.env[MOTO_URL_ENV];
   if (!motoUrl) throw new Error(`${MOTO_URL_ENV} is unset: run tests through jest (its global setup starts moto)`);
+  installTemporalLogging(processLogger);
   const [database, temporal, ec2Proxy, queue] = await Promise.all([
     createTestDatabase(), startTestTemporal(), startEc2Proxy(motoUrl), startLocalQueueServer(),
   ]);

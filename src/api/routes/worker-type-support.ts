@@ -47,10 +47,14 @@ export async function assertLaunchable(name: string, def: WorkerTypeDefinition, 
  * Wakes (or starts) the worker type's loop. Best effort: when Temporal is unreachable the
  * definition is stored anyway and the worker's reconciler starts the loop later.
  */
-export async function notifyLoop(name: string, change: 'changed' | 'removed', services: ApiServices): Promise<void> {
+export async function notifyLoop(name: string, change: 'changed' | 'removed', services: ApiServices, regions: string[] = []): Promise<void> {
   try {
-    if (change === 'changed') await services.workflows.workerTypeChanged(name);
-    else await services.workflows.workerTypeRemoved(name);
+    if (change === 'changed') {
+      await services.workflows.refreshRegions(regions.filter((r) => services.config.allowedRegions.includes(r)));
+      await services.workflows.workerTypeChanged(name);
+    } else {
+      await services.workflows.workerTypeRemoved(name);
+    }
   } catch (err) {
     services.logger.warn({ workerType: name, err: String(err) }, 'could not signal the provisioning workflow; the reconciler will');
   }

@@ -23,7 +23,7 @@ export const workerTypeRoutes: Route[] = [
       const result = await services.workerTypes.create(params.workerType, body, services.now());
       if (result.outcome === 'conflict') throw conflict('WorkerType already exists with different definition');
       if (result.outcome === 'created') services.logger.info({ workerType: params.workerType }, 'worker type created');
-      await notifyLoop(params.workerType, 'changed', services);
+      await notifyLoop(params.workerType, 'changed', services, body.regions.map((r) => r.region));
       return { body: result.workerType };
     },
   }),
@@ -37,7 +37,7 @@ export const workerTypeRoutes: Route[] = [
       const updated = await services.workerTypes.update(params.workerType, body, services.now());
       if (!updated) throw notFound(`Worker type ${params.workerType}`);
       services.logger.info({ workerType: params.workerType }, 'worker type updated');
-      await notifyLoop(params.workerType, 'changed', services);
+      await notifyLoop(params.workerType, 'changed', services, body.regions.map((r) => r.region));
       return { body: updated };
     },
   }),
