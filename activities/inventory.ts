@@ -8,8 +8,11 @@ import type { Instance } from '../src/generated/prisma/client';
 import { capacityOfType, type InstanceTypeEntry } from '../src/domain/worker-type';
 import type { ActivityDeps } from './deps';
 
-/** EC2 reads are eventually consistent: a fresh instance may be missing from a describe. */
-const DISAPPEARED_GRACE_MS = 3 * 60_000;
+/**
+ * EC2 reads are eventually consistent: an instance no describe has shown yet may simply not
+ * be visible so soon after RunInstances. Once a pass has seen it, missing means gone.
+ */
+const NOT_YET_VISIBLE_GRACE_MS = 3 * 60_000;
 
 export interface InventorySummary { region: string; seen: number; updated: number; vanished: number; adopted: number; reaped: Record<string, number> }
 
@@ -42,10 +45,11 @@ export function inventoryActivities(deps: ActivityDeps) {
   }
 
   async function markVanished(rows: Instance[], seen: Set<string>, now: Date): Promise<number> {
+    const age = (r: Instance) => now.getTime() - r.launched.getTime();
     const vanished = rows.filter((r) => {
-      const since = (r.lastSeen ?? r.launched).getTime();
-      if (r.instanceId) return !seen.has(r.instanceId) && now.getTime() - since > DISAPPEARED_GRACE_MS;
-      return now.getTime() - r.launched.getTime() > settings.requestedTimeoutMs;
+      if (!r.instanceId) return age(r) > settings.requestedTimeoutMs;
+      if (seen.has(r.instanceId)) return false;
+      return r.lastSeen !== null || age(r) > NOT_YET_VISIBLE_GRACE_MS;
     });
     for (const r of vanished) {
       await deps.db.instance.update({

@@ -70,7 +70,7 @@ export function launchActivities(deps: ActivityDeps) {
         maxPrice: offering.market === 'spot' ? offering.maxHourlyPrice : undefined,
         tags: instanceTags(deps.settings.provisionerId, workerType),
       });
-      await ledger.recordLaunched(clientToken, { ...launched, imageId: String(launchSpec.ImageId ?? '') }, deps.now());
+      await ledger.recordLaunched(clientToken, { ...launched, imageId: String(launchSpec.ImageId ?? '') });
       log.info('instance launched', { workerType, instanceId: launched.instanceId, region: offering.region, zone: launched.zone, instanceType: offering.instanceType, market: offering.market });
       return { outcome: 'launched', instanceId: launched.instanceId, zone: launched.zone };
     } catch (err) {

@@ -33,6 +33,8 @@ export interface Config {
   /** Where the TaskCluster Queue is; unset only in dev mode, where a local one is started. */
   queue: { rootUrl?: string; baseUrl?: string } | undefined;
   timing: Timing;
+  /** Authenticated write requests (PUT, POST, DELETE) a client may make per minute, over all replicas. */
+  rateLimitWritesPerMinute: number;
   /** Folder for dev-mode state (embedded database, generated keys). */
   dataDir: string;
 }
@@ -89,12 +91,13 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const ec2Endpoint = env.AWS_ENDPOINT_URL_EC2 ? parseUrl('AWS_ENDPOINT_URL_EC2', env.AWS_ENDPOINT_URL_EC2, problems) : undefined;
   const awsCredentialsConfigured = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
   const timing = parseTiming(env, problems);
+  const rateLimitWritesPerMinute = parsePositiveInteger('RATE_LIMIT_WRITES_PER_MINUTE', env.RATE_LIMIT_WRITES_PER_MINUTE, 600, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode, port, databaseUrl, publicUrl: publicUrl.replace(/\/+$/, ''), provisionerId, rootAccessToken, secretsKey,
     credentialsIssuer: { clientId: issuerId, accessToken: issuerToken },
     taskclusterRootUrl, allowedRegions, logLevel, trustProxy, temporal, ec2Endpoint, awsCredentialsConfigured, queue, timing,
-    dataDir: env.DATA_DIR ?? '.data',
+    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data',
   };
 }
 
@@ -106,6 +109,16 @@ function parsePort(raw: string | undefined, problems: string[]): number {
     return 5557;
   }
   return port;
+}
+
+function parsePositiveInteger(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    problems.push(`${name} must be a positive integer (got "${raw}")`);
+    return fallback;
+  }
+  return value;
 }
 
 /** Durations in the unit their name says; each must be a positive number. */

@@ -1,11 +1,12 @@
 // Turns route declarations into Koa routes. Order of checks for every request:
-// URL params (400) -> authentication (401) -> body (400/413) -> scopes (403) -> handler,
-// then the response is checked against the declared output schema.
+// URL params (400) -> authentication (401) -> write rate limit (429) -> body (400/413) ->
+// scopes (403) -> handler, then the response is checked against the declared output schema.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { expandScopeTemplate, satisfiesScopes } from '../domain/scopes';
 import { readJsonBody } from './body';
 import { ApiError } from './errors';
+import { enforceWriteLimit } from './rate-limit';
 import type { AuthenticatedClient, Route } from './route';
 import type { ApiServices } from './services';
 import { schemaProblems } from './validation';
@@ -27,6 +28,7 @@ async function handle(route: Route, ctx: Context, services: ApiServices): Promis
   ctx.state.routeName = route.name;
   const params = checkParams(route, ctx.params as Record<string, string>);
   const client = route.scopes ? await authenticate(ctx, services) : undefined;
+  if (client && route.method !== 'get') await enforceWriteLimit(ctx, services, client.clientId);
   const body = route.input ? await checkBody(route, ctx) : undefined;
   if (route.scopes && client) authorize(route, client, params, body);
   const result = await route.handler({ params, body, client, ctx }, services);

@@ -1,5 +1,5 @@
 // Wires the API process: repositories, authentication, the Koa app and the HTTP server,
-// plus the periodic sweep of expired secrets.
+// plus the periodic sweep of expired secrets, Hawk nonces and rate-limit windows.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
@@ -13,20 +13,32 @@ import { createInstanceRepository } from '../db/instances';
 import { SecretBox } from '../db/secret-box';
 import { createLedger } from '../db/ledger';
 import { createStatusRepository } from '../db/status';
+import { createNonceStore } from '../db/hawk-nonces';
+import { createRateLimitStore } from '../db/rate-limits';
 import type { Ec2Gateway } from '../aws/ec2-gateway';
 import { createLaunchabilityChecker } from '../aws/launchability';
 import type { WorkflowControl } from '../temporal/workflow-control';
 import { createHawkAuthenticator, type ClientLookup } from './auth/hawk-authenticator';
-import { createMemoryNonceCache } from './auth/nonce-cache';
 import { createApp } from './app';
+import { RATE_WINDOW_MS } from './rate-limit';
+import { MAX_LIST_ITEMS } from './schemas/common';
 import type { ApiServices } from './services';
 
-export const SECRET_SWEEP_INTERVAL_MS = 5 * 60 * 1000;
+export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
+/** Allowed difference between a Hawk timestamp and the server clock, either way. */
+export const HAWK_SKEW_SEC = 60;
+/**
+ * A nonce must be kept while its timestamp can pass the skew check (ts + skew); a second
+ * skew of margin covers replicas whose clocks differ by up to that much.
+ */
+const NONCE_RETAIN_MS = 2 * HAWK_SKEW_SEC * 1000;
 
 export interface ExternalServices {
   workflows: WorkflowControl;
   ec2: Ec2Gateway;
   now?: () => Date;
+  /** Cap on list responses; only tests lower it, to check the cap without 10 000 rows. */
+  listLimit?: number;
 }
 
 export function buildServices(config: Config, db: PrismaClient, logger: Logger, external: ExternalServices): ApiServices {
@@ -38,6 +50,7 @@ export function buildServices(config: Config, db: PrismaClient, logger: Logger, 
   const lookup: ClientLookup = async (clientId) =>
     clientId === ROOT_CLIENT_ID ? { clientId, accessToken: rootToken, scopes: ['*'] } : clients.credentials(clientId);
   const instances = createInstanceRepository(db);
+  const nonces = createNonceStore(db, { retainMs: NONCE_RETAIN_MS });
   return {
     config, logger, now, startedAt: Date.now(),
     workerTypes: createWorkerTypeRepository(db),
@@ -49,8 +62,11 @@ export function buildServices(config: Config, db: PrismaClient, logger: Logger, 
     workflows: external.workflows,
     launchability: createLaunchabilityChecker(external.ec2),
     authenticate: createHawkAuthenticator({
-      lookup, now: () => now().getTime(), nonceSeen: createMemoryNonceCache({ ttlMs: 120_000, maxEntries: 100_000 }),
+      lookup, now: () => now().getTime(), timestampSkewSec: HAWK_SKEW_SEC, nonceSeen: (key, ts) => nonces.seen(key, ts),
     }),
+    nonces,
+    rateLimits: createRateLimitStore(db),
+    listLimit: external.listLimit ?? MAX_LIST_ITEMS,
   };
 }
 
@@ -70,7 +86,7 @@ export async function startApiServer(services: ApiServices, port: number, host =
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  const sweep = setInterval(() => void sweepSecrets(services), SECRET_SWEEP_INTERVAL_MS);
+  const sweep = setInterval(() => void sweepExpired(services), SWEEP_INTERVAL_MS);
   sweep.unref();
   const { port: bound } = server.address() as AddressInfo;
   return {
@@ -84,14 +100,29 @@ export async function startApiServer(services: ApiServices, port: number, host =
   };
 }
 
-/** Deletes expired secrets; failures are logged and retried at the next interval. */
-export async function sweepSecrets(services: ApiServices): Promise<number> {
-  try {
-    const removed = await services.secrets.sweepExpired(services.now());
-    if (removed > 0) services.logger.info({ removed }, 'expired secrets removed');
-    return removed;
-  } catch (err) {
-    services.logger.warn({ err: String(err) }, 'secret sweep failed');
-    return 0;
-  }
+export interface SweepResult { secrets: number; nonces: number; rateWindows: number }
+
+/**
+ * Deletes expired secrets, expired Hawk nonces and finished rate-limit windows. Each part
+ * fails on its own (logged, counted as 0) and is retried at the next interval; every
+ * replica runs it, which is safe because each part is a plain DELETE of expired rows.
+ */
+export async function sweepExpired(services: ApiServices): Promise<SweepResult> {
+  const now = services.now();
+  const part = async (what: string, run: () => Promise<number>): Promise<number> => {
+    try {
+      const removed = await run();
+      if (removed > 0) services.logger.info({ removed }, `expired ${what} removed`);
+      return removed;
+    } catch (err) {
+      services.logger.warn({ err: String(err) }, `sweep of expired ${what} failed`);
+      return 0;
+    }
+  };
+  const [secrets, nonces, rateWindows] = await Promise.all([
+    part('secrets', () => services.secrets.sweepExpired(now)),
+    part('hawk nonces', () => services.nonces.sweepExpired(now)),
+    part('rate-limit windows', () => services.rateLimits.sweepBefore(new Date(now.getTime() - RATE_WINDOW_MS))),
+  ]);
+  return { secrets, nonces, rateWindows };
 }

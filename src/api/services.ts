@@ -6,6 +6,8 @@ import type { AmiSetRepository } from '../db/ami-sets';
 import type { SecretRepository } from '../db/secrets';
 import type { Ledger } from '../db/ledger';
 import type { StatusRepository } from '../db/status';
+import type { NonceStore } from '../db/hawk-nonces';
+import type { RateLimitStore } from '../db/rate-limits';
 import type { LaunchabilityChecker } from '../aws/launchability';
 import type { WorkflowControl } from '../temporal/workflow-control';
 import type { HawkRequest, AuthResult } from './auth/hawk-authenticator';
@@ -23,6 +25,12 @@ export interface ApiServices {
   /** Checks AMIs and security groups of a definition against EC2 (cached). */
   launchability: LaunchabilityChecker;
   authenticate: (req: HawkRequest) => Promise<AuthResult>;
+  /** Hawk nonces seen by any replica (used by `authenticate`; swept periodically). */
+  nonces: NonceStore;
+  /** Per-client write counters shared by the replicas (router.ts, rate-limit.ts). */
+  rateLimits: RateLimitStore;
+  /** Most items a list route returns (MAX_LIST_ITEMS unless a test injects a smaller one). */
+  listLimit: number;
   /** Running, pending and requested capacity per worker type, from the instance ledger. */
   capacities: () => Promise<Record<string, { running: number; pending: number; requested: number }>>;
   /** Injected so tests can move time (secret expiry). */

@@ -52,10 +52,11 @@ export function createLedger(db: PrismaClient) {
       });
     },
 
-    async recordLaunched(clientToken: string, i: { instanceId: string; zone: string; state: string; imageId?: string }, now: Date) {
+    /** `lastSeen` stays unset: it records inventory sightings, which decide when a missing instance is gone. */
+    async recordLaunched(clientToken: string, i: { instanceId: string; zone: string; state: string; imageId?: string }) {
       await db.instance.updateMany({
         where: { clientToken, state: { in: ['requested', 'terminated'] } },
-        data: { instanceId: i.instanceId, zone: i.zone, state: ledgerState(i.state), imageId: i.imageId, lastSeen: now, terminationReason: null },
+        data: { instanceId: i.instanceId, zone: i.zone, state: ledgerState(i.state), imageId: i.imageId, terminationReason: null },
       });
     },
 

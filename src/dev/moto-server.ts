@@ -1,101 +1,22 @@
 // moto's EC2-compatible server, for tests and local development.
 //
 // moto is a Python package: it is installed once into a virtualenv under
-// `<project>/.tools/moto-venv` (git-ignored) from PyPI; pip's own cache, outside the
-// project, makes a reinstall quicker. The server is started with AMI, key pair and instance
-// type validation on, so that a bad launch spec fails here as it would on AWS.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+// `<project>/.tools/moto-venv` (git-ignored) from PyPI (see python-venv.ts). The server is
+// started with AMI, key pair and instance type validation on, so that a bad launch spec
+// fails here as it would on AWS.
+import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
+import { ensurePythonTool, projectRoot, sleep } from './python-venv';
+
+export { projectRoot };
 
 /** The pinned moto release: 5.2.5 was checked with @aws-sdk/client-ec2 3.1169.0. */
 export const MOTO_REQUIREMENT = 'moto[server]==5.2.5';
 
 const HOST = '127.0.0.1';
-const INSTALL_TIMEOUT_MS = 10 * 60_000;
 const STARTUP_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
-const MARKER = '.installed-requirement';
-
-/** The nearest directory above `from` holding a package.json (works from src/ and dist/src/). */
-export function projectRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs a command; rejects with its exit status and the end of its output. */
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { maxBuffer: 64 * 1024 * 1024, timeout: INSTALL_TIMEOUT_MS }, (err, stdout, stderr) => {
-      if (!err) return resolve();
-      const code = (err as NodeJS.ErrnoException).code;
-      const hint = code === 'ENOENT' ? ` (is ${cmd} installed and on PATH?)` : '';
-      reject(new Error(`\`${cmd} ${args.join(' ')}\` failed${hint}: ${err.message}\n${`${stdout}${stderr}`.slice(-3000)}`));
-    });
-  });
-}
-
-function isInstalled(venv: string, exe: string): boolean {
-  try {
-    return fs.readFileSync(path.join(venv, MARKER), 'utf8') === MOTO_REQUIREMENT && fs.existsSync(exe);
-  } catch {
-    return false;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** A lock whose owner died, or that got no owner within 30 s (its owner died right after taking it). */
-function isStale(lockDir: string): boolean {
-  try {
-    const owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
-    return owner > 0 && !processAlive(owner);
-  } catch {
-    try {
-      return Date.now() - fs.statSync(lockDir).mtimeMs > 30_000;
-    } catch {
-      return false;
-    }
-  }
-}
-
-/**
- * A directory lock shared by processes (jest runs test files in several workers). A lock
- * whose owner died is taken over.
- */
-async function withLock<T>(lockDir: string, body: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + INSTALL_TIMEOUT_MS;
-  for (;;) {
-    try {
-      fs.mkdirSync(lockDir);
-      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (isStale(lockDir)) fs.rmSync(lockDir, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir}`);
-      else await sleep(500);
-    }
-  }
-  try {
-    return await body();
-  } finally {
-    fs.rmSync(lockDir, { recursive: true, force: true });
-  }
-}
 
 /**
  * Installs moto into `<toolsDir>/moto-venv` unless the pinned version is already there, and
@@ -103,19 +24,8 @@ async function withLock<T>(lockDir: string, body: () => Promise<T>): Promise<T> 
  * at once; fast (no process started) when installed. Needs `python3` with venv and pip, and
  * PyPI the first time.
  */
-export async function ensureMoto(toolsDir: string = path.join(projectRoot(), '.tools')): Promise<string> {
-  const venv = path.join(toolsDir, 'moto-venv');
-  const exe = path.join(venv, 'bin', 'moto_server');
-  if (isInstalled(venv, exe)) return exe;
-  fs.mkdirSync(toolsDir, { recursive: true });
-  await withLock(`${venv}.lock`, async () => {
-    if (isInstalled(venv, exe)) return;
-    fs.rmSync(venv, { recursive: true, force: true });
-    await run('python3', ['-m', 'venv', venv]);
-    await run(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet', MOTO_REQUIREMENT]);
-    fs.writeFileSync(path.join(venv, MARKER), MOTO_REQUIREMENT);
-  });
-  return exe;
+export function ensureMoto(toolsDir?: string): Promise<string> {
+  return ensurePythonTool({ venv: 'moto-venv', requirements: [MOTO_REQUIREMENT], executable: 'moto_server' }, toolsDir);
 }
 
 /** A port that was free a moment ago; the kernel picks it. */

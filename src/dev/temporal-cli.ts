@@ -6,6 +6,7 @@
 // Temporal server 1.29.1 and needs Go >= 1.25.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeCliType } from '../temporal/search-attributes';
@@ -129,15 +130,28 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     args.push('--db-filename', options.dbFile);
   }
   for (const [name, type] of Object.entries(options.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
+  // Checked here because a probe of a port someone else holds would take it for the server.
+  for (const p of [port, uiPort]) {
+    if (await accepts(p)) throw new Error(`Temporal dev server cannot start: ${HOST}:${p} is already in use`);
+  }
 
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = captureOutput(child, options.log ?? ((line) => process.stderr.write(`[temporal] ${line}\n`)));
-  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  const stop = () => stopChild(child, exited);
+  let done = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', resolve);
+    child.once('error', (err) => {
+      output.note(`spawning ${binary} failed: ${err.message}`);
+      resolve();
+    });
+  }).then(() => {
+    done = true;
+  });
+  const stop = () => stopChild(child, exited, () => done);
   const address = `${HOST}:${port}`;
   try {
-    const notReady = exited.then((code) => Promise.reject(new Error(`exited with code ${code}`)));
-    await Promise.race([prepareNamespace(address, options.searchAttributes), notReady]);
+    await waitForPort(port, () => done);
+    await prepareNamespace(address, options.searchAttributes);
   } catch (err) {
     await stop();
     throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output.tail()}`);
@@ -146,26 +160,53 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
 }
 
 /** Forwards stderr lines to `log` and keeps the last lines of both streams for error messages. */
-function captureOutput(child: ChildProcess, log: (line: string) => void): { tail(): string } {
+function captureOutput(child: ChildProcess, log: (line: string) => void): { tail(): string; note(line: string): void } {
   const last: string[] = [];
+  const note = (line: string) => {
+    last.push(line);
+    if (last.length > 20) last.shift();
+  };
   const onData = (forward: boolean) => (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter((l) => l.trim())) {
-      last.push(line);
-      if (last.length > 20) last.shift();
+      note(line);
       if (forward) log(line);
     }
   };
   child.stdout?.on('data', onData(false));
   child.stderr?.on('data', onData(true));
-  return { tail: () => last.join('\n') };
+  return { tail: () => last.join('\n'), note };
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<number>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+async function stopChild(child: ChildProcess, exited: Promise<void>, isDone: () => boolean): Promise<void> {
+  if (isDone()) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * Resolves once 127.0.0.1:port accepts TCP connections. Probing first (rather than letting a
+ * gRPC client wait) lets a server that exits early fail at once, with nothing left connecting.
+ */
+async function waitForPort(port: number, hasExited: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + STARTUP_TIMEOUT_MS; ; ) {
+    if (hasExited()) throw new Error(`exited before listening on port ${port}`);
+    if (await accepts(port)) return;
+    if (Date.now() > deadline) throw new Error(`not listening on port ${port} after ${STARTUP_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: HOST, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** Values of temporal.api.enums.v1.IndexedValueType (a stable wire enum). */
@@ -179,8 +220,10 @@ const INDEXED_VALUE_TYPES: Record<SearchAttributeCliType, number> = {
  * by an older version of the code would otherwise lack newer attributes.
  */
 async function prepareNamespace(address: string, wanted: Record<string, SearchAttributeCliType>): Promise<void> {
-  const connection = await Connection.connect({ address, connectTimeout: STARTUP_TIMEOUT_MS });
+  // lazy + ensureConnected inside try: a failed connect must not leave a channel retrying.
+  const connection = Connection.lazy({ address, connectTimeout: 10_000 });
   try {
+    await connection.ensureConnected();
     const namespace = 'default';
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     const missing: Record<string, number> = {};

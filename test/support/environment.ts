@@ -17,7 +17,7 @@ import { buildActivityDeps, installTemporalLogging, startWorker, type RunningWor
 import { createTestDatabase, type TestDatabase } from './database';
 import { startEc2Proxy, type Ec2Proxy } from './ec2-proxy';
 import { MOTO_URL_ENV, WORKFLOW_BUNDLE_ENV } from './global-services';
-import { startTestTemporal } from './temporal';
+import { startTestTemporal, type TestTemporalOptions } from './temporal';
 import { FIXTURE_SECURITY_GROUP, fixtureAmis } from './fixtures';
 
 export const ROOT_TOKEN = 'test-root-access-token-0123456789';
@@ -47,12 +47,17 @@ export interface TestEnvironment {
 /** Temporal's runtime logger is process-wide: SDK messages of every test file go here, at warn and above. */
 const processLogger = createLogger('warn', { write: (line: string) => void process.stderr.write(line) });
 
-export async function startTestEnvironment(env: Record<string, string> = {}): Promise<TestEnvironment> {
+export interface TestEnvironmentOptions {
+  /** Passed to the Temporal dev server, e.g. dynamic config that makes workflows continue as new early. */
+  temporal?: TestTemporalOptions;
+}
+
+export async function startTestEnvironment(env: Record<string, string> = {}, options: TestEnvironmentOptions = {}): Promise<TestEnvironment> {
   const motoUrl = process.env[MOTO_URL_ENV];
   if (!motoUrl) throw new Error(`${MOTO_URL_ENV} is unset: run tests through jest (its global setup starts moto)`);
   installTemporalLogging(processLogger);
   const [database, temporal, ec2Proxy, queue] = await Promise.all([
-    createTestDatabase(), startTestTemporal(), startEc2Proxy(motoUrl), startLocalQueueServer(),
+    createTestDatabase(), startTestTemporal(options.temporal), startEc2Proxy(motoUrl), startLocalQueueServer(),
   ]);
   const config = loadConfig({
     DATABASE_URL: database.url, ROOT_ACCESS_TOKEN: ROOT_TOKEN, SECRETS_KEY, LOG_LEVEL: 'debug',

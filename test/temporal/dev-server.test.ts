@@ -107,16 +107,22 @@ describe('startTemporalDevServer', () => {
     TEMPORAL_STARTUP_TIMEOUT_MS,
   );
 
-  it('fails with the server output when the port is taken', async () => {
+  it('fails at once when the port is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
       const starting = startTemporalDevServer({ port, uiPort: await freePort(), searchAttributes: {}, log: () => undefined });
-      await expect(starting).rejects.toThrow(/did not start[\s\S]*port/);
+      await expect(starting).rejects.toThrow(`127.0.0.1:${port} is already in use`);
     } finally {
       blocker.close();
     }
+  }, 60_000);
+
+  it('fails with the server output when the server exits', async () => {
+    const searchAttributes = { Bad: 'NoSuchType' as SearchAttributeCliType };
+    const starting = startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), searchAttributes, log: () => undefined });
+    await expect(starting).rejects.toThrow(/did not start: exited[\s\S]*invalid search attribute value type/);
   }, 60_000);
 });
 

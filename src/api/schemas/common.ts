@@ -34,3 +34,9 @@ export const ErrorBody = Type.Object({
 }, { additionalProperties: false });
 
 export const Outcome = Type.Object({ outcome: Type.String() }, { additionalProperties: false });
+
+/**
+ * Most items listWorkerTypes, listWorkerTypeSummaries and listAmiSets return (the first in
+ * name order); keeps a response, and the memory it takes to build, bounded.
+ */
+export const MAX_LIST_ITEMS = 10000;

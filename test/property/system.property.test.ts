@@ -1,0 +1,116 @@
+// Properties of the running system (real API, worker, Temporal, PostgreSQL, moto) over random
+// sequences of demand, spot price, capacity failures, definition changes and interruptions:
+//  - requested + pending + running capacity never exceeds maxCapacity;
+//  - below minCapacity for no longer than a few iterations when capacity is available;
+//  - every instance we launched is in the ledger, and a ledger instance EC2 no longer runs
+//    is marked terminated within an inventory interval or two;
+//  - no price above maxPrice per utility unit is paid, on-demand only when allowed.
+import fc from 'fast-check';
+import { reconcileLoops } from '../../src/worker/worker';
+import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { eventually } from '../support/eventually';
+import { workerTypeDefinition } from '../support/fixtures';
+import { ownedInstances } from '../support/moto-inspect';
+
+jest.setTimeout(600_000);
+let h: ApiHarness;
+const UTILITY: Record<string, number> = { 'c5.xlarge': 1, 'c5.2xlarge': 2 };
+
+beforeAll(async () => {
+  h = await startApiHarness({ ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
+  await h.env.startWorker();
+  await reconcileLoops(h.env.workflows, h.db, h.config.allowedRegions, h.env.logger);
+});
+afterAll(async () => { await h?.stop(); });
+
+const stepArb = fc.record({
+  demand: fc.integer({ min: 0, max: 8 }),
+  spotPrice: fc.constantFrom(0.05, 0.2, 0.45, 0.8),
+  iceZone: fc.constantFrom(null, 'us-west-2a', 'us-west-2b'),
+  raiseMax: fc.integer({ min: 0, max: 2 }),
+  minShare: fc.double({ min: 0, max: 1, noNaN: true }),
+  interrupt: fc.boolean(),
+});
+const runArb = fc.record({ canUseOndemand: fc.boolean(), steps: fc.array(stepArb, { minLength: 3, maxLength: 4 }) });
+
+interface Limits { max: number; min: number; maxPrice: number; canUseOndemand: boolean }
+
+async function ledger(wt: string) {
+  return h.db.instance.findMany({ where: { workerType: wt } });
+}
+const liveCapacity = (rows: { state: string; capacity: number }[]) =>
+  rows.filter((r) => ['requested', 'pending', 'running'].includes(r.state)).reduce((s, r) => s + r.capacity, 0);
+
+async function iterationsPass(wt: string, n: number) {
+  const start = (await h.provisioner().state(wt)).lastIteration?.iteration ?? 0;
+  await eventually(async () => ((await h.provisioner().state(wt)).lastIteration?.iteration ?? 0) >= start + n, `${n} iterations`, 60_000);
+}
+
+function setMarket(price: number, iceZone: string | null) {
+  h.env.ec2Proxy.reset();
+  h.env.ec2Proxy.setSpotPrices(['a', 'b', 'c'].flatMap((z) => [
+    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.xlarge', price },
+    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.2xlarge', price: price * 2 },
+  ]));
+  if (iceZone) {
+    h.env.ec2Proxy.injectFault({ action: 'RunInstances', code: 'InsufficientInstanceCapacity', times: Infinity, match: (p) => p.get('Placement.AvailabilityZone') === iceZone });
+  }
+}
+
+let runNumber = 0;
+
+test('invariants hold over random sequences of demand, prices, failures and definition changes', async () => {
+  await fc.assert(fc.asyncProperty(runArb, async ({ canUseOndemand, steps }) => {
+    const wt = `prop-${++runNumber}`;
+    const limits: Limits = { max: 4, min: 0, maxPrice: 0.3, canUseOndemand };
+    const regions = (workerTypeDefinition().regions as unknown[]).slice(0, 1);
+    const body = () => workerTypeDefinition({ regions, maxCapacity: limits.max, minCapacity: limits.min, maxPrice: limits.maxPrice, canUseOndemand: limits.canUseOndemand });
+    await h.provisioner().createWorkerType(wt, body());
+    const violations: string[] = [];
+    const sampler = setInterval(() => void ledger(wt).then((rows) => {
+      if (liveCapacity(rows) > limits.max) violations.push(`capacity ${liveCapacity(rows)} > max ${limits.max}`);
+    }), 100);
+    try {
+      for (const step of steps) {
+        setMarket(step.spotPrice, step.iceZone);
+        limits.max += step.raiseMax;
+        limits.min = Math.floor(step.minShare * limits.max);
+        await h.provisioner().updateWorkerType(wt, body());
+        h.env.queue.setPending(h.config.provisionerId, wt, step.demand);
+        if (step.interrupt) await interruptOne(wt);
+        await iterationsPass(wt, 3);
+        await checkStep(wt, limits, step.spotPrice, violations);
+      }
+    } finally {
+      clearInterval(sampler);
+      h.env.queue.setPending(h.config.provisionerId, wt, 0);
+      await h.provisioner().removeWorkerType(wt);
+    }
+    expect(violations).toEqual([]);
+  }), { numRuns: 3, seed: Number(process.env.PROPERTY_SEED ?? 20261129), endOnFailure: true });
+});
+
+async function interruptOne(wt: string) {
+  const live = (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).filter((i) => i.tags.WorkerType?.endsWith(`/${wt}`));
+  if (live.length === 0) return;
+  await h.env.rawEc2('us-west-2').send(new TerminateInstancesCommand({ InstanceIds: [live[0]!.id] }));
+}
+
+async function checkStep(wt: string, limits: Limits, spotPrice: number, violations: string[]) {
+  const live = (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).filter((i) => i.tags.WorkerType?.endsWith(`/${wt}`));
+  await new Promise((r) => setTimeout(r, 2500)); // two inventory intervals
+  const rows = await ledger(wt);
+  const known = new Set(rows.map((r) => r.instanceId));
+  for (const i of live) if (!known.has(i.id)) violations.push(`instance ${i.id} missing from the ledger`);
+  const stillLive = new Set((await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).map((i) => i.id));
+  for (const r of rows) {
+    if (r.instanceId && ['pending', 'running'].includes(r.state) && !stillLive.has(r.instanceId)) violations.push(`ledger ${r.instanceId} ${r.state} but gone from EC2`);
+    const utility = UTILITY[r.instanceType] ?? 1;
+    if (r.price > limits.maxPrice * utility + 1e-6) violations.push(`${r.instanceId} bid ${r.price} above ${limits.maxPrice} x ${utility}`);
+    if (r.market === 'on-demand' && !limits.canUseOndemand) violations.push(`${r.instanceId} on-demand while not allowed`);
+  }
+  const affordable = spotPrice <= limits.maxPrice || limits.canUseOndemand;
+  const capacity = liveCapacity(rows);
+  if (affordable && capacity < limits.min) violations.push(`capacity ${capacity} below min ${limits.min} after 3 iterations`);
+}
