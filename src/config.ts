@@ -46,6 +46,8 @@ export interface Timing {
   maxInstanceLifetimeMs: number;
   registrationTimeoutMs: number;
   capacityCooldownMs: number;
+  /** How often each worker replica starts the loops that are missing. */
+  reconcileIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +142,7 @@ function parseTiming(env: Env, problems: string[]): Timing {
     maxInstanceLifetimeMs: read('MAX_INSTANCE_LIFETIME_HOURS', 96, 3_600_000),
     registrationTimeoutMs: read('REGISTRATION_TIMEOUT_MINUTES', 30, 60_000),
     capacityCooldownMs: read('CAPACITY_COOLDOWN_MINUTES', 5, 60_000),
+    reconcileIntervalMs: read('RECONCILE_INTERVAL', 300, 1000),
   };
 }
 

@@ -1,6 +1,7 @@
 // The Koa application, built without listening so tests drive it through a real server
 // on an ephemeral port and production wraps it in http.createServer.
 import Koa from 'koa';
+import type Router from '@koa/router';
 import { errorMiddleware } from './error-middleware';
 import { ApiError } from './errors';
 import { buildOpenApi } from './openapi';
@@ -18,8 +19,28 @@ export function createApp(services: ApiServices): Koa {
   app.use(openApiDocument(services));
   const router = buildRouter(allRoutes, services);
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true, notImplemented: () => new ApiError('MethodNotAllowed', 'method not implemented'), methodNotAllowed: () => new ApiError('MethodNotAllowed', 'method not allowed on this path') }));
+  app.use(allowedMethods(router));
   return app;
+}
+
+/**
+ * A request on an existing path whose method no route takes (PATCH, TRACE, anything) is a
+ * 405 with the `Allow` header RFC 9110 requires, listing the path's methods; OPTIONS answers
+ * 204 with the same header. Unknown paths are left to the 404 fallback.
+ */
+function allowedMethods(router: Router): Koa.Middleware {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body !== undefined) return;
+    const methods = [...new Set(router.match(ctx.path, ctx.method).path.flatMap((layer) => layer.methods))];
+    if (methods.length === 0) return;
+    ctx.set('Allow', methods.join(', '));
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 204;
+      return;
+    }
+    throw new ApiError('MethodNotAllowed', `${ctx.method} is not allowed on this path (allowed: ${methods.join(', ')})`);
+  };
 }
 
 /** Anything no route answered becomes a JSON 404. */

@@ -21,6 +21,9 @@ function operation(route: Route): Json {
   if (route.scopes) {
     responses['401'] = errorResponse('Missing or invalid Hawk credentials');
     responses['403'] = errorResponse('The client lacks the required scopes');
+    if (route.method !== 'get') {
+      responses['429'] = errorResponse('The client made more write requests this minute than allowed; see Retry-After');
+    }
   }
   responses['404'] = errorResponse('Not found');
   responses['409'] = errorResponse('Conflicts with the stored state');
@@ -32,7 +35,8 @@ function operation(route: Route): Json {
     'x-stability': route.stability,
     ...(route.scopes ? { security: [{ hawk: [] }], 'x-scopes': route.scopes } : {}),
     parameters: Object.entries(route.params).map(([name, spec]) => ({
-      name, in: 'path', required: true, description: spec.description, schema: { type: 'string', pattern: spec.pattern },
+      name, in: 'path', required: true, description: spec.description, example: spec.example,
+      schema: { type: 'string', pattern: spec.pattern },
     })),
     ...(route.input ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.input) } } } } : {}),
     responses,

@@ -8,6 +8,8 @@ import type { ApiServices } from './services';
 export interface ParamSpec {
   pattern: string;
   description: string;
+  /** A valid value, published in the API document (clients and API fuzzers start from it). */
+  example: string;
 }
 
 export interface AuthenticatedClient {

@@ -18,8 +18,9 @@ export function createAmiSetRepository(db: PrismaClient) {
       return row ? fromRow(row) : null;
     },
 
-    async listIds(): Promise<string[]> {
-      return (await db.amiSet.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((r) => r.id);
+    /** The first `limit` ids (all when undefined), in id order. */
+    async listIds(limit?: number): Promise<string[]> {
+      return (await db.amiSet.findMany({ select: { id: true }, orderBy: { id: 'asc' }, take: limit })).map((r) => r.id);
     },
 
     async create(id: string, amis: AmiEntry[], now: Date): Promise<'created' | 'unchanged' | 'conflict'> {

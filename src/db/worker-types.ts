@@ -66,13 +66,15 @@ export function createWorkerTypeRepository(db: PrismaClient) {
       return row ? fromRow(row) : null;
     },
 
-    async listNames(): Promise<string[]> {
-      const rows = await db.workerType.findMany({ select: { name: true }, orderBy: { name: 'asc' } });
+    /** The first `limit` names (all when undefined), in name order. */
+    async listNames(limit?: number): Promise<string[]> {
+      const rows = await db.workerType.findMany({ select: { name: true }, orderBy: { name: 'asc' }, take: limit });
       return rows.map((r) => r.name);
     },
 
-    async list(): Promise<WorkerType[]> {
-      return (await db.workerType.findMany({ orderBy: { name: 'asc' } })).map(fromRow);
+    /** The first `limit` worker types (all when undefined), in name order. */
+    async list(limit?: number): Promise<WorkerType[]> {
+      return (await db.workerType.findMany({ orderBy: { name: 'asc' }, take: limit })).map(fromRow);
     },
 
     /** Idempotent: same definition -> unchanged; different definition -> conflict (nothing written). */

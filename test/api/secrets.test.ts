@@ -1,7 +1,7 @@
 // The booting-instance handshake through the real taskcluster-client 1.6.3.
 import { createClientRepository } from '../../src/db/clients';
 import { SecretBox } from '../../src/db/secret-box';
-import { sweepSecrets } from '../../src/api/server';
+import { sweepExpired } from '../../src/api/server';
 import { newSlugid } from '../../src/slugid';
 import { workerTypeDefinition } from '../support/fixtures';
 import { failure, startApiHarness, type ApiHarness } from '../support/api-harness';
@@ -89,7 +89,7 @@ test('an expired secret cannot be read and the sweep deletes it', async () => {
     expect((await failure(h.provisioner(null).getSecret(token))).status).toBe(404);
     expect((await failure(h.provisioner(null).instanceStarted('i-0123abcd', token))).status).toBe(404);
     const before = await h.db.secret.count();
-    expect(await sweepSecrets(h.services)).toBeGreaterThanOrEqual(1);
+    expect((await sweepExpired(h.services)).secrets).toBeGreaterThanOrEqual(1);
     expect(await h.db.secret.count()).toBeLessThan(before);
     await expect(h.provisioner(null).instanceStarted('i-0123abcd', fresh)).resolves.toBeUndefined();
   } finally {

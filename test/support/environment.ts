@@ -105,7 +105,7 @@ export async function startTestEnvironment(env: Record<string, string> = {}, opt
 }
 
 /** Points the fixtures at AMIs moto has, and makes sure their security group exists. */
-async function prepareFixtures(rawEc2: (region: string) => EC2Client): Promise<void> {
+export async function prepareFixtures(rawEc2: (region: string) => EC2Client): Promise<void> {
   for (const region of TEST_REGIONS) {
     const images = await rawEc2(region).send(new DescribeImagesCommand({ Owners: ['amazon'] }));
     const id = images.Images?.find((i) => i.ImageId)?.ImageId;

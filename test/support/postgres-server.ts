@@ -2,7 +2,8 @@
 // listening on 127.0.0.1 on a free port, trust authentication, durability turned off.
 //
 // Contract: startPostgresServer() resolves once the server accepts connections; stop()
-// shuts it down immediately and deletes the data directory. Nothing outside the temp
+// shuts it down immediately and deletes the data directory; halt() and restart() stop and
+// start the same server (same data and port) for outage tests. Nothing outside the temp
 // directory is touched except, when PostgreSQL is missing, installing Debian's
 // `postgresql` package (root only).
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,10 @@ export interface PostgresServer {
   port: number;
   dataDir: string;
   stop(): Promise<void>;
+  /** Stops the server process at once (as a crash would), keeping its data directory for restart(). */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same data directory and port. */
+  restart(): Promise<void>;
 }
 
 /** Where jest's global setup leaves the server for the teardown (they share one process). */
@@ -134,26 +139,42 @@ export async function startPostgresServer(
   ]);
   const port = await startOnFreePort(binDir, base, dataDir);
   log(`PostgreSQL from ${binDir} listening on 127.0.0.1:${port}`);
+  let running = true;
+  const halt = async (): Promise<void> => {
+    if (!running) return;
+    runAsService(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    running = false;
+  };
+  const restart = async (): Promise<void> => {
+    if (running) return;
+    startOn(binDir, base, dataDir, port);
+    running = true;
+  };
   const stop = async (): Promise<void> => {
     try {
-      runAsService(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      await halt();
     } finally {
       fs.rmSync(base, { recursive: true, force: true });
     }
   };
-  return { adminUrl: `postgresql://${SUPERUSER}@127.0.0.1:${port}/postgres`, port, dataDir, stop };
+  return { adminUrl: `postgresql://${SUPERUSER}@127.0.0.1:${port}/postgres`, port, dataDir, stop, halt, restart };
+}
+
+/** Starts the server on `port`; throws with pg_ctl's output when it does not come up. */
+function startOn(binDir: string, base: string, dataDir: string, port: number): void {
+  const options = ['-c listen_addresses=127.0.0.1', `-p ${port}`, `-k ${base}`,
+    ...FAST_SETTINGS.map((s) => `-c ${s}`)].join(' ');
+  runAsService(path.join(binDir, 'pg_ctl'), [
+    '-D', dataDir, '-l', path.join(base, 'server.log'), '-o', options, '-w', '-t', '60', 'start',
+  ]);
 }
 
 /** Starts the server, retrying with another port if the chosen one was taken meanwhile. */
 async function startOnFreePort(binDir: string, base: string, dataDir: string): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort();
-    const options = ['-c listen_addresses=127.0.0.1', `-p ${port}`, `-k ${base}`,
-      ...FAST_SETTINGS.map((s) => `-c ${s}`)].join(' ');
     try {
-      runAsService(path.join(binDir, 'pg_ctl'), [
-        '-D', dataDir, '-l', path.join(base, 'server.log'), '-o', options, '-w', '-t', '60', 'start',
-      ]);
+      startOn(binDir, base, dataDir, port);
       return port;
     } catch (err) {
       if (attempt >= 3) {

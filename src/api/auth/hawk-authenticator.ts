@@ -177,6 +177,9 @@ function effectiveScopes(held: string[], authorized: string[] | undefined): stri
 
 async function authenticate(ctx: Ctx, req: HawkRequest): Promise<AuthResult> {
   const attributes = parseHeader(req.authorization);
+  // hawk treats a non-numeric ts as never stale (NaN compares false); such a request
+  // would stay valid, and replayable once its nonce is swept, forever.
+  if (attributes.ts !== undefined && !/^[0-9]{1,13}$/.test(attributes.ts)) fail('timestamp is not a whole number of seconds');
   const ext = parseExt(attributes.ext);
   const principal = await resolvePrincipal(ctx, attributes.id, ext);
   const artifacts = await verifyMac(ctx, req, req.authorization ?? '', principal.key);

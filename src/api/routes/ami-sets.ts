@@ -3,7 +3,7 @@ import { ApiError, conflict, notFound } from '../errors';
 import { amiSetIdParam } from '../params';
 import { defineRoute, type Route } from '../route';
 import { AmiSetIds, AmiSetResponse, CreateAmiSetRequest } from '../schemas/ami-set';
-import { Outcome } from '../schemas/common';
+import { MAX_LIST_ITEMS, Outcome } from '../schemas/common';
 
 const MANAGE = [['aws-provisioner:manage-ami-set:<id>']];
 
@@ -50,9 +50,9 @@ export const amiSetRoutes: Route[] = [
   }),
   defineRoute({
     name: 'listAmiSets', method: 'get', path: '/list-ami-sets', stability: 'stable',
-    title: 'List AMI set ids', description: 'Ids of every AMI set, in lexicographic order.',
+    title: 'List AMI set ids', description: `Ids of every AMI set, in lexicographic order; at most the first ${MAX_LIST_ITEMS}.`,
     params: {}, scopes: null, output: AmiSetIds,
-    handler: async (_req, services) => ({ body: await services.amiSets.listIds() }),
+    handler: async (_req, services) => ({ body: await services.amiSets.listIds(services.listLimit) }),
   }),
   defineRoute({
     name: 'removeAmiSet', method: 'delete', path: '/ami-set/<id>', stability: 'stable',

@@ -1,5 +1,6 @@
 // Service health and summaries.
 import { defineRoute, type Route } from '../route';
+import { MAX_LIST_ITEMS } from '../schemas/common';
 import { PingResponse } from '../schemas/misc';
 import { WorkerTypeSummaries } from '../schemas/worker-type';
 
@@ -15,10 +16,11 @@ export const serviceRoutes: Route[] = [
   defineRoute({
     name: 'listWorkerTypeSummaries', method: 'get', path: '/list-worker-type-summaries', stability: 'stable',
     title: 'Summaries of every worker type',
-    description: 'Capacity limits and the running, pending and requested capacity of each worker type.',
+    description: 'Capacity limits and the running, pending and requested capacity of each worker type, '
+      + `in name order; at most the first ${MAX_LIST_ITEMS}.`,
     params: {}, scopes: null, output: WorkerTypeSummaries,
     handler: async (_req, services) => {
-      const workerTypes = await services.workerTypes.list();
+      const workerTypes = await services.workerTypes.list(services.listLimit);
       const capacity = await services.capacities();
       return {
         body: workerTypes.map((wt) => ({

@@ -4,6 +4,7 @@ import { newSlugid } from '../../slugid';
 import { conflict, notFound } from '../errors';
 import { workerTypeParam } from '../params';
 import { defineRoute, type Route } from '../route';
+import { MAX_LIST_ITEMS } from '../schemas/common';
 import {
   CreateWorkerTypeRequest, LaunchSpecs, WorkerTypeLastModified, WorkerTypeNames, WorkerTypeResponse,
 } from '../schemas/worker-type';
@@ -72,9 +73,10 @@ export const workerTypeRoutes: Route[] = [
   }),
   defineRoute({
     name: 'listWorkerTypes', method: 'get', path: '/list-worker-types', stability: 'stable',
-    title: 'List worker type names', description: 'Names of every worker type, in lexicographic order.',
+    title: 'List worker type names',
+    description: `Names of every worker type, in lexicographic order; at most the first ${MAX_LIST_ITEMS}.`,
     params: {}, scopes: null, output: WorkerTypeNames,
-    handler: async (_req, services) => ({ body: await services.workerTypes.listNames() }),
+    handler: async (_req, services) => ({ body: await services.workerTypes.listNames(services.listLimit) }),
   }),
   defineRoute({
     name: 'getLaunchSpecs', method: 'get', path: '/worker-type/<workerType>/launch-specifications', stability: 'experimental',

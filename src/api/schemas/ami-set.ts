@@ -1,6 +1,6 @@
 // AMI set payloads: a catalogue of AMIs per region, as in the original API.
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTime, Identifier, REGION_PATTERN } from './common';
+import { DateTime, Identifier, MAX_LIST_ITEMS, REGION_PATTERN } from './common';
 
 const Ami = Type.String({ pattern: '^ami-[0-9a-f]{8,17}$', description: 'AMI id' });
 
@@ -20,4 +20,4 @@ export const AmiSetResponse = Type.Object({
 }, { additionalProperties: false, $id: 'get-ami-set-response' });
 export type AmiSetResponse = Static<typeof AmiSetResponse>;
 
-export const AmiSetIds = Type.Array(Identifier('AMI set id'), { $id: 'list-ami-sets-response' });
+export const AmiSetIds = Type.Array(Identifier('AMI set id'), { $id: 'list-ami-sets-response', maxItems: MAX_LIST_ITEMS });

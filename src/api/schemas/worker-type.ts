@@ -1,7 +1,7 @@
 // Worker type payloads, with the original aws-provisioner v1 field names.
 import { Type, type Static } from '@sinclair/typebox';
 import {
-  DateTime, EmptySecrets, Identifier, JsonObject, MAX_TEXT, REGION_PATTERN, Scopes, ZONE_PATTERN,
+  DateTime, EmptySecrets, Identifier, JsonObject, MAX_LIST_ITEMS, MAX_TEXT, REGION_PATTERN, Scopes, ZONE_PATTERN,
 } from './common';
 
 const InstanceTypeEntry = Type.Object({
@@ -72,7 +72,7 @@ export const WorkerTypeLastModified = Type.Object({
   lastModified: DateTime('When the definition last changed'),
 }, { additionalProperties: false, $id: 'get-worker-type-last-modified' });
 
-export const WorkerTypeNames = Type.Array(Identifier('Worker type name'), { $id: 'list-worker-types-response' });
+export const WorkerTypeNames = Type.Array(Identifier('Worker type name'), { $id: 'list-worker-types-response', maxItems: MAX_LIST_ITEMS });
 
 export const WorkerTypeSummary = Type.Object({
   workerType: Identifier('Worker type name'),
@@ -83,7 +83,7 @@ export const WorkerTypeSummary = Type.Object({
   requestedCapacity: Type.Integer({ description: 'Capacity asked of EC2 and not yet seen' }),
 }, { additionalProperties: false });
 
-export const WorkerTypeSummaries = Type.Array(WorkerTypeSummary, { $id: 'list-worker-types-summaries-response' });
+export const WorkerTypeSummaries = Type.Array(WorkerTypeSummary, { $id: 'list-worker-types-summaries-response', maxItems: MAX_LIST_ITEMS });
 
 export const LaunchSpecs = Type.Record(Type.String(), Type.Record(Type.String(), Type.Object({
   launchSpec: JsonObject('Merged EC2 launch specification with base64 UserData'),
