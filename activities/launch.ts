@@ -11,6 +11,7 @@ import { buildLaunchSpec } from '../src/domain/launch-spec';
 import type { Offering } from '../src/domain/offerings';
 import { derivedSlugid } from '../src/slugid';
 import { instanceTags, type ActivityDeps } from './deps';
+import { withHeartbeat } from './heartbeat';
 
 export interface LaunchRequest { workerType: string; clientToken: string; offering: Offering }
 
@@ -20,8 +21,8 @@ export type LaunchOutcome =
   | { outcome: 'invalid'; code: string; message: string }
   | { outcome: 'skipped'; reason: string };
 
-/** Throttling: let EC2's token bucket refill before the retry. */
-const THROTTLE_RETRY_DELAY = '20 seconds';
+/** Throttling: let EC2's token bucket refill before the retry (ms). */
+export const THROTTLE_RETRY_DELAY_MS = 20_000;
 
 export function launchActivities(deps: ActivityDeps) {
   const ledger = createLedger(deps.db);
@@ -33,34 +34,39 @@ export function launchActivities(deps: ActivityDeps) {
   }
 
   return {
+    /** Heartbeats throughout (LOOP_LAUNCH.heartbeatTimeout): a dead worker's launch is retried within seconds. */
     async launchInstance(req: LaunchRequest): Promise<LaunchOutcome> {
-      const { offering, clientToken, workerType } = req;
-      const row = await deps.db.workerType.findUnique({ where: { name: workerType } });
-      if (!row) return { outcome: 'skipped', reason: 'worker type removed' };
-      const reservation = await ledger.reserve({
-        clientToken, workerType, region: offering.region, zone: offering.zone, instanceType: offering.instanceType,
-        capacity: offering.capacity, market: offering.market, price: offering.maxHourlyPrice,
-      }, deps.now());
-      if (reservation.instanceId && reservation.state !== 'terminated') {
-        return { outcome: 'launched', instanceId: reservation.instanceId, zone: reservation.zone };
-      }
-      const securityToken = derivedSlugid(deps.tokenKey, `security-token:${clientToken}`);
-      const built = buildLaunchSpec(fromRow(row), {
-        region: offering.region, zone: offering.zone, instanceType: offering.instanceType,
-        price: offering.maxHourlyPrice, truePrice: offering.pricePerUtility,
-      }, {
-        provisionerId: deps.settings.provisionerId, provisionerBaseUrl: deps.settings.provisionerBaseUrl,
-        rootUrl: deps.settings.rootUrl, securityToken, now: reservation.launched.toISOString(),
-      });
-      if (!built.ok) {
-        await ledger.recordLaunchFailed(clientToken, 'invalid launch specification');
-        return { outcome: 'invalid', code: 'InvalidLaunchSpecifications', message: built.reasons.join('; ') };
-      }
-      const expiration = new Date(reservation.launched.getTime() + deps.settings.secretLifetimeMs);
-      await storeSecret(securityToken, workerType, built.launchInfo.secrets, expiration);
-      return runInstance(req, built.launchInfo.launchSpec, securityToken);
+      return withHeartbeat(() => launch(req));
     },
   };
+
+  async function launch(req: LaunchRequest): Promise<LaunchOutcome> {
+    const { offering, clientToken, workerType } = req;
+    const row = await deps.db.workerType.findUnique({ where: { name: workerType } });
+    if (!row) return { outcome: 'skipped', reason: 'worker type removed' };
+    const reservation = await ledger.reserve({
+      clientToken, workerType, region: offering.region, zone: offering.zone, instanceType: offering.instanceType,
+      capacity: offering.capacity, market: offering.market, price: offering.maxHourlyPrice,
+    }, deps.now());
+    if (reservation.instanceId && reservation.state !== 'terminated') {
+      return { outcome: 'launched', instanceId: reservation.instanceId, zone: reservation.zone };
+    }
+    const securityToken = derivedSlugid(deps.tokenKey, `security-token:${clientToken}`);
+    const built = buildLaunchSpec(fromRow(row), {
+      region: offering.region, zone: offering.zone, instanceType: offering.instanceType,
+      price: offering.maxHourlyPrice, truePrice: offering.pricePerUtility,
+    }, {
+      provisionerId: deps.settings.provisionerId, provisionerBaseUrl: deps.settings.provisionerBaseUrl,
+      rootUrl: deps.settings.rootUrl, securityToken, now: reservation.launched.toISOString(),
+    });
+    if (!built.ok) {
+      await ledger.recordLaunchFailed(clientToken, 'invalid launch specification');
+      return { outcome: 'invalid', code: 'InvalidLaunchSpecifications', message: built.reasons.join('; ') };
+    }
+    const expiration = new Date(reservation.launched.getTime() + deps.settings.secretLifetimeMs);
+    await storeSecret(securityToken, workerType, built.launchInfo.secrets, expiration);
+    return runInstance(req, built.launchInfo.launchSpec, securityToken);
+  }
 
   async function runInstance(req: LaunchRequest, launchSpec: Record<string, unknown>, securityToken: string): Promise<LaunchOutcome> {
     const { offering, clientToken, workerType } = req;
@@ -76,7 +82,7 @@ export function launchActivities(deps: ActivityDeps) {
     } catch (err) {
       if (!(err instanceof Ec2Error)) throw err;
       if (err.kind === 'throttled') {
-        throw ApplicationFailure.create({ message: err.message, type: 'Ec2Throttled', nextRetryDelay: THROTTLE_RETRY_DELAY });
+        throw ApplicationFailure.create({ message: err.message, type: 'Ec2Throttled', nextRetryDelay: THROTTLE_RETRY_DELAY_MS });
       }
       if (err.kind === 'transient') throw ApplicationFailure.create({ message: err.message, type: 'Ec2Transient' });
       await ledger.recordLaunchFailed(clientToken, `launch failed: ${err.code}`);

@@ -4,6 +4,7 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { inventoryPassesQuery, refreshNowSignal } from './messages';
+import { REGION_DATA, REGION_EC2 } from './activity-options';
 
 export interface RegionInventoryInput {
   region: string;
@@ -14,11 +15,8 @@ export interface RegionInventoryInput {
 
 export interface RegionInventoryState { schema: 1; passes: number; lastPriceRefresh: number }
 
-const ec2 = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '3 minutes', heartbeatTimeout: '1 minute', scheduleToCloseTimeout: '6 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 4 },
-});
-const data = wf.proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 3 } });
+const ec2 = wf.proxyActivities<Activities>(REGION_EC2);
+const data = wf.proxyActivities<Activities>(REGION_DATA);
 
 const message = (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err));
 

@@ -5,14 +5,13 @@ import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { terminateAllSignal } from './messages';
 import { workerTypeWorkflowId } from './names';
+import { SHUTDOWN_DATA, SHUTDOWN_EC2 } from './activity-options';
 
 export interface ShutdownInput { regions: string[] }
 export interface ShutdownResult { workerTypesSignalled: number; instancesTerminated: number }
 
-const data = wf.proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 5 } });
-const ec2 = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '3 minutes', heartbeatTimeout: '1 minute', retry: { initialInterval: '2 seconds', maximumAttempts: 10 },
-});
+const data = wf.proxyActivities<Activities>(SHUTDOWN_DATA);
+const ec2 = wf.proxyActivities<Activities>(SHUTDOWN_EC2);
 
 export async function shutdownEverythingWorkflow(input: ShutdownInput): Promise<ShutdownResult> {
   const names = await data.listWorkerTypeNames();

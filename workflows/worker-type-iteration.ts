@@ -7,24 +7,19 @@ import type { LaunchOutcome } from '../activities/launch';
 import type { Observation } from '../activities/observe';
 import { planIteration, type IterationInput } from '../src/domain/iteration-plan';
 import type { Offering } from '../src/domain/offerings';
+import { failureMessage } from './failures';
 import type { IterationReport } from './messages';
 import type { WorkerTypeLoopState, WorkerTypeWorkflowInput } from './worker-type-workflow';
+import { LOOP_DATA, LOOP_EC2, LOOP_LAUNCH, LOOP_QUEUE } from './activity-options';
 
-const queue = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '20 seconds', retry: { initialInterval: '1 second', maximumAttempts: 3 },
-});
-const data = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 5 },
-});
-const ec2 = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes', heartbeatTimeout: '1 minute', scheduleToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 8 },
-});
+const queue = wf.proxyActivities<Activities>(LOOP_QUEUE);
+const data = wf.proxyActivities<Activities>(LOOP_DATA);
+const ec2 = wf.proxyActivities<Activities>(LOOP_EC2);
+const launcher = wf.proxyActivities<Activities>(LOOP_LAUNCH);
 
 /** Capacity failures trigger at most this many extra launch rounds per iteration. */
 const LAUNCH_ROUNDS = 3;
 
-const failureMessage = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
 
 /** Unique per launch slot across the whole workflow chain, so EC2 dedupes only true retries. */
 function clientToken(iteration: number, round: number, slot: number): string {
@@ -84,7 +79,7 @@ async function launchAll(
 ): Promise<boolean> {
   const outcomes = await Promise.all(launches.map(async (offering, slot): Promise<LaunchOutcome> => {
     try {
-      return await ec2.launchInstance({ workerType: input.workerType, clientToken: clientToken(state.iteration, round, slot), offering });
+      return await launcher.launchInstance({ workerType: input.workerType, clientToken: clientToken(state.iteration, round, slot), offering });
     } catch (err) {
       return { outcome: 'invalid', code: 'LaunchFailed', message: failureMessage(err) };
     }

@@ -7,8 +7,10 @@ import type { Activities } from '../activities';
 import type { Observation } from '../activities/observe';
 import type { Cooldown } from '../src/domain/offerings';
 import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAllSignal, type IterationReport } from './messages';
+import { failureMessage } from './failures';
 import { describeReport } from './report-details';
 import { runIteration } from './worker-type-iteration';
+import { LOOP_DATA, LOOP_EC2 } from './activity-options';
 
 export interface WorkerTypeWorkflowInput {
   workerType: string;
@@ -29,13 +31,8 @@ export interface WorkerTypeLoopState {
   lastReport: IterationReport | null;
 }
 
-const data = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 5 },
-});
-const ec2 = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes', heartbeatTimeout: '1 minute', scheduleToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 8 },
-});
+const data = wf.proxyActivities<Activities>(LOOP_DATA);
+const ec2 = wf.proxyActivities<Activities>(LOOP_EC2);
 
 export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried?: WorkerTypeLoopState): Promise<string> {
   const state: WorkerTypeLoopState = carried ?? {
@@ -51,20 +48,9 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
   const startIteration = state.iteration;
 
   for (;;) {
-    if (state.terminateAllRequests > 0) {
-      state.terminateAllRequests = 0;
-      await ec2.terminateAllOfWorkerType({ workerType: input.workerType, reason: 'terminate-all requested' });
-    }
-    const observation: Observation | null = await data.observeWorkerType(input.workerType);
-    if (!observation) {
-      const terminated = await ec2.terminateAllOfWorkerType({ workerType: input.workerType, reason: 'worker type removed' });
-      if (await data.observeWorkerType(input.workerType)) continue; // re-created meanwhile: keep going
-      wf.setCurrentDetails(`Removed; terminated ${terminated} instance(s).`);
-      return `removed, ${terminated} instance(s) terminated`;
-    }
-    state.iteration++;
-    await runIteration(input, state, observation);
-    wf.setCurrentDetails(describeReport(state.lastReport));
+    const next = await provisionOnce(input, state);
+    if (typeof next === 'object') return next.done;
+    if (next === 'again') continue;
     woken = false;
     const interval = Math.round(input.intervalMs * (0.9 + 0.2 * Math.random()));
     await wf.condition(() => woken, interval);
@@ -74,4 +60,54 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
       return wf.continueAsNew<typeof workerTypeWorkflow>(input, state);
     }
   }
+}
+
+const FAILED = Symbol('failed');
+
+/**
+ * Contract: the loop outlives any outage of what its activities use (database, EC2). An
+ * activity that still fails after its retries skips the rest of this pass, with the failure
+ * logged and shown in the UI, and the next interval tries again; only a removed definition
+ * ends the loop.
+ */
+async function survive<T>(what: string, state: WorkerTypeLoopState, call: () => Promise<T>): Promise<T | typeof FAILED> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof wf.ActivityFailure)) throw err;
+    const error = failureMessage(err);
+    wf.log.warn(`${what} failed after its retries; trying again next interval`, { error });
+    wf.setCurrentDetails(`**${what} failed** at ${new Date().toISOString()}: ${error}\n\nTrying again next interval.\n\n${describeReport(state.lastReport)}`);
+    return FAILED;
+  }
+}
+
+/** One pass: pending terminate-all, observation, then an iteration; or the end of a removed worker type. */
+async function provisionOnce(input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState): Promise<'sleep' | 'again' | { done: string }> {
+  const { workerType } = input;
+  if (state.terminateAllRequests > 0) {
+    const requests = state.terminateAllRequests;
+    state.terminateAllRequests = 0;
+    const done = await survive('terminate-all', state, () => ec2.terminateAllOfWorkerType({ workerType, reason: 'terminate-all requested' }));
+    if (done === FAILED) {
+      state.terminateAllRequests += requests; // still owed: nothing is launched before it is done
+      return 'sleep';
+    }
+  }
+  const observation: Observation | null | typeof FAILED = await survive('observation', state, () => data.observeWorkerType(workerType));
+  if (observation === FAILED) return 'sleep';
+  if (!observation) {
+    const terminated = await survive('termination of the removed worker type', state,
+      () => ec2.terminateAllOfWorkerType({ workerType, reason: 'worker type removed' }));
+    if (terminated === FAILED) return 'sleep';
+    const recreated = await survive('observation', state, () => data.observeWorkerType(workerType));
+    if (recreated === FAILED) return 'sleep';
+    if (recreated) return 'again'; // re-created meanwhile: keep going
+    wf.setCurrentDetails(`Removed; terminated ${terminated} instance(s).`);
+    return { done: `removed, ${terminated} instance(s) terminated` };
+  }
+  state.iteration++;
+  await runIteration(input, state, observation);
+  wf.setCurrentDetails(describeReport(state.lastReport));
+  return 'sleep';
 }

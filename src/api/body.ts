@@ -8,7 +8,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Returns the parsed body, or throws 400/413/415. An empty body parses as undefined. */
 export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(ctx.get('content-length') || '0');
-  if (declared > limit) throw tooLarge(limit);
+  if (declared > limit) throw tooLarge(ctx, limit);
   const type = ctx.get('content-type');
   if (type && !/^application\/(.+\+)?json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
     throw new ApiError('UnsupportedMediaType', `content-type must be application/json (got ${type.slice(0, 80)})`);
@@ -22,7 +22,13 @@ export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promis
   }
 }
 
-function tooLarge(limit: number): ApiError {
+/**
+ * The rest of an oversized body is never read: `Connection: close` makes Node close the
+ * connection once the 413 is sent, so a client streaming an endless (or slow, chunked)
+ * body is cut off instead of being drained until a timeout.
+ */
+function tooLarge(ctx: Context, limit: number): ApiError {
+  ctx.set('Connection', 'close');
   return new ApiError('PayloadTooLarge', `body: larger than the limit of ${limit} bytes`);
 }
 
@@ -32,11 +38,7 @@ async function readLimited(ctx: Context, limit: number): Promise<string> {
   for await (const chunk of ctx.req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > limit) {
-      ctx.req.unpipe?.();
-      ctx.req.resume();
-      throw tooLarge(limit);
-    }
+    if (size > limit) throw tooLarge(ctx, limit);
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');

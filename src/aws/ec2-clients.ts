@@ -32,7 +32,7 @@ export interface Ec2Clients {
 /** Same shape as src/domain/identifiers REGION_PATTERN; also keeps odd strings out of host names. */
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
 
-const DEFAULT_MAX_ATTEMPTS = 2;
+export const DEFAULT_MAX_ATTEMPTS = 2;
 const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 

@@ -21,6 +21,18 @@ export function createStatusRepository(db: PrismaClient) {
         orderBy: { launched: 'asc' },
       });
     },
+    /**
+     * The Queue as the loops last saw it: how many existing worker types have recorded an
+     * iteration, and those whose latest iteration got no answer from the Queue.
+     */
+    async queueHealth(): Promise<{ checked: number; failing: { workerType: string; queueError: string }[] }> {
+      const names = (await db.workerType.findMany({ select: { name: true } })).map((r) => r.name);
+      const rows = await db.workerTypeStatus.findMany({
+        where: { workerType: { in: names } }, select: { workerType: true, queueError: true }, orderBy: { workerType: 'asc' },
+      });
+      const failing = rows.flatMap((r) => (r.queueError === null ? [] : [{ workerType: r.workerType, queueError: r.queueError }]));
+      return { checked: rows.length, failing };
+    },
     async databaseHealthy(): Promise<void> {
       await db.$queryRaw`SELECT 1`;
     },

@@ -2,9 +2,10 @@
 // file has a server of its own for that. While it is down every API call that needs the
 // database answers 503 ServiceUnavailable and nothing else (no 500, no driver message), and
 // backendStatus says the database is down; a write attempted meanwhile leaves nothing. The
-// outage outlasts the retries of the loop's database activities, and a launch is in flight
-// when it starts; once the database is back the loop carries on by itself, and EC2, the
-// ledger and the secrets agree on exactly the capacity asked for.
+// outage outlasts the retries of the loops' database activities; one loop has a launch in
+// flight when it starts, the other is between iterations. Once the database is back both
+// carry on by themselves, and EC2, the ledger and the secrets agree on exactly the capacity
+// asked for.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { applyMigrations } from '../../src/db/migrate';
 import { newSlugid } from '../../src/slugid';
@@ -18,6 +19,8 @@ import { apiFailure, expectConsistent, lastRecorded, sleep, startFaultStack, typ
 jest.setTimeout(240_000);
 
 const WT = 'pg-builder';
+/** A loop with nothing to do, so the outage hits its observation step rather than a launch. */
+const STEADY = 'pg-steady';
 const CREATED_DURING_OUTAGE = 'pg-never-stored';
 /** Longer than the loop's database activities retry (5 attempts, 1 s doubling to 8 s). */
 const OUTAGE_MS = 25_000;
@@ -27,7 +30,7 @@ let server: PostgresServer;
 let temporal: TestWorkflowEnvironment;
 let stack: FaultStack;
 let api: ApiReplica;
-let beforeOutage: { iteration: number; at: number };
+let beforeOutage: Record<string, { iteration: number; at: number }>;
 const token = newSlugid();
 
 beforeAll(async () => {
@@ -52,14 +55,17 @@ const secretBody = () => ({ workerType: WT, secrets: { a: 1 }, scopes: [], token
 test('PostgreSQL down: every call that needs it answers 503 ServiceUnavailable, with nothing internal in the body', async () => {
   const c = api.client();
   await c.createWorkerType(WT, workerTypeDefinition({ maxCapacity: 5 }));
+  await c.createWorkerType(STEADY, workerTypeDefinition({ maxCapacity: 5 }));
   stack.setPending(WT, 2);
+  stack.setPending(STEADY, 1);
   await expectConsistent(stack, WT, 2);
+  await expectConsistent(stack, STEADY, 1);
   // A launch is in flight (its RunInstances held at the proxy) when the database stops.
   const launches = stack.proxy.counts().RunInstances ?? 0;
   stack.proxy.injectDelay({ action: 'RunInstances', ms: 3_000 });
   stack.setPending(WT, 3);
   await eventually(async () => (stack.proxy.counts().RunInstances ?? 0) > launches, 'a launch to reach EC2', 30_000, 50);
-  beforeOutage = await lastRecorded(stack.db, WT);
+  beforeOutage = { [WT]: await lastRecorded(stack.db, WT), [STEADY]: await lastRecorded(stack.db, STEADY) };
   await server.halt();
   const haltedAt = Date.now();
 
@@ -97,16 +103,19 @@ test('PostgreSQL back: nothing half-written, and the loop recovers by itself wit
   const c = api.client();
   await eventually(async () => (await c.workerType(WT)).maxCapacity === 5, 'the API to read the database again', 30_000);
   // The writes answered with 503 left nothing behind.
-  expect(await c.listWorkerTypes()).toEqual([WT]);
+  expect(await c.listWorkerTypes()).toEqual([WT, STEADY]);
   expect((await apiFailure(c.workerType(CREATED_DURING_OUTAGE))).status).toBe(404);
   expect((await apiFailure(c.getSecret(token))).status).toBe(404);
   expect((await apiFailure(c.amiSet('pg-amis'))).status).toBe(404);
-  // The loop was not lost: it iterates again, numbering on from before the outage.
-  const resumed = await eventually(async () => {
-    const now = await lastRecorded(stack.db, WT);
-    return now.at > restartedAt && now;
-  }, 'an iteration after the restart', 90_000);
-  expect(resumed.iteration).toBeGreaterThan(beforeOutage.iteration);
+  // Neither loop was lost: both iterate again, numbering on from before the outage.
+  for (const name of [WT, STEADY]) {
+    const resumed = await eventually(async () => {
+      const now = await lastRecorded(stack.db, name);
+      return now.at > restartedAt && now;
+    }, `an iteration of ${name} after the restart`, 90_000);
+    expect(resumed.iteration).toBeGreaterThan(beforeOutage[name]!.iteration);
+  }
+  await expectConsistent(stack, STEADY, 1);
   // The launch cut off by the outage was completed exactly once, and the target is met.
   await expectConsistent(stack, WT, 3, 90_000);
   expect((await c.state(WT)).summary).toMatchObject({ pendingCapacity: 3, requestedCapacity: 0 });

@@ -102,8 +102,11 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
   };
 }
 
+/** What the checks below read: the database, moto and the provisioner id. */
+export type Inspectable = Pick<FaultStack, 'db' | 'rawEc2' | 'config'>;
+
 /** Live (pending or running) instances of a worker type, straight from moto. */
-export async function liveInMoto(stack: FaultStack, workerType: string): Promise<MotoInstance[]> {
+export async function liveInMoto(stack: Inspectable, workerType: string): Promise<MotoInstance[]> {
   const lists = await Promise.all(TEST_REGIONS.map((r) => ownedInstances(stack.rawEc2(r), stack.config.provisionerId)));
   return lists.flat().filter((i) => i.tags.WorkerType === `${stack.config.provisionerId}/${workerType}`);
 }
@@ -113,7 +116,7 @@ export async function liveInMoto(stack: FaultStack, workerType: string): Promise
  * checks that nothing else was ever launched (every ledger row is one of them), that each row
  * holds the ClientToken EC2 has, and that each instance has exactly its one secret.
  */
-export async function expectConsistent(stack: FaultStack, workerType: string, n: number, timeoutMs = 60_000): Promise<MotoInstance[]> {
+export async function expectConsistent(stack: Inspectable, workerType: string, n: number, timeoutMs = 60_000): Promise<MotoInstance[]> {
   const live = await eventually(async () => {
     const [l, rows] = await Promise.all([
       liveInMoto(stack, workerType), stack.db.instance.findMany({ where: { workerType, state: { in: LIVE_STATES } } }),
@@ -151,3 +154,20 @@ export async function apiFailure(call: Promise<unknown>): Promise<{ status: numb
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RetryPolicy { initialInterval: number; backoffCoefficient: number; maximumInterval?: number; maximumAttempts: number }
+
+/**
+ * The most attempts one Temporal retry chain can start within `windowMs` of its first one,
+ * counting as if attempts took no time (real ones only start later). `fixedDelayMs` is a
+ * delay the activity asks for itself (ApplicationFailure nextRetryDelay) instead of backoff.
+ */
+export function attemptsWithin(windowMs: number, retry: RetryPolicy, fixedDelayMs?: number): number {
+  let attempts = 0;
+  let delay = retry.initialInterval;
+  for (let t = 0; t <= windowMs && attempts < retry.maximumAttempts; attempts++) {
+    t += fixedDelayMs ?? delay;
+    delay = Math.min(delay * retry.backoffCoefficient, retry.maximumInterval ?? Infinity);
+  }
+  return attempts;
+}

@@ -1,6 +1,6 @@
 # Schemathesis hooks: signs every request with a TaskCluster-style Hawk header.
 #
-# Loaded through SCHEMATHESIS_HOOKS by test/fuzz/run-fuzz.ts. Credentials come from
+# Loaded by test/fuzz/hooks.py (SCHEMATHESIS_HOOKS of run-fuzz.ts). Credentials come from
 # FUZZ_HAWK_CLIENT_ID and FUZZ_HAWK_ACCESS_TOKEN; without them nothing is registered and
 # requests go out unsigned (the anonymous run).
 #

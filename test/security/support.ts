@@ -72,12 +72,11 @@ export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawRespons
   });
 }
 
-/** Signs for the server at `baseUrl` (or for `hostOf`, the address a load balancer exposes) and sends. */
-export function signedRaw(
-  baseUrl: string, req: RawRequest, credentials: Credentials, hostOf: string = baseUrl,
-): Promise<RawResponse> {
-  const { hostname, port } = new URL(hostOf);
-  const authorization = hawkHeader({ method: req.method, host: hostname, port: Number(port), path: req.path, credentials });
+/** Signs for the server at `baseUrl` and sends; `clockOffsetMs` moves the signing clock like the server's. */
+export function signedRaw(baseUrl: string, req: RawRequest, credentials: Credentials, clockOffsetMs = 0): Promise<RawResponse> {
+  const { hostname, port } = new URL(baseUrl);
+  const timestamp = Math.floor((Date.now() + clockOffsetMs) / 1000);
+  const authorization = hawkHeader({ method: req.method, host: hostname, port: Number(port), path: req.path, credentials, timestamp });
   return rawRequest(baseUrl, { ...req, headers: { host: `${hostname}:${port}`, authorization, ...req.headers } });
 }
 

@@ -18,7 +18,11 @@ export interface PostgresServer {
   port: number;
   dataDir: string;
   stop(): Promise<void>;
-  /** Stops the server process at once (as a crash would), keeping its data directory for restart(). */
+  /**
+   * Stops the server process, cutting every connection at once (`pg_ctl stop -m fast`), and
+   * keeps its data directory for restart(). Not `-m immediate`: with synchronous_commit off
+   * (FAST_SETTINGS) that would also lose transactions clients already saw committed.
+   */
   halt(): Promise<void>;
   /** Starts a halted server again on the same data directory and port. */
   restart(): Promise<void>;
@@ -142,7 +146,7 @@ export async function startPostgresServer(
   let running = true;
   const halt = async (): Promise<void> => {
     if (!running) return;
-    runAsService(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    runAsService(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
     running = false;
   };
   const restart = async (): Promise<void> => {
@@ -152,7 +156,7 @@ export async function startPostgresServer(
   };
   const stop = async (): Promise<void> => {
     try {
-      await halt();
+      if (running) runAsService(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
     } finally {
       fs.rmSync(base, { recursive: true, force: true });
     }

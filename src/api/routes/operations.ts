@@ -1,5 +1,6 @@
 // Operational methods: the state of a worker type, backend health and mass termination.
 import { randomUUID } from 'node:crypto';
+import { isDatabaseUnavailable } from '../../db/errors';
 import { ApiError, notFound } from '../errors';
 import { workerTypeParam } from '../params';
 import { defineRoute, type Route } from '../route';
@@ -56,29 +57,10 @@ export const operationRoutes: Route[] = [
   defineRoute({
     name: 'backendStatus', method: 'get', path: '/backend-status', stability: 'experimental',
     title: 'Health of the backends',
-    description: 'Whether the database, Temporal and each region\'s inventory are healthy, and when each last completed.',
+    description: 'Whether the database, Temporal, the TaskCluster Queue and each region\'s inventory are healthy, and when each '
+      + 'last completed. Answers 200 whatever is down: the body says what.',
     params: {}, scopes: null, output: BackendStatusResponse,
-    handler: async (_req, services) => {
-      const now = services.now();
-      const temporalError = await temporalDown(services);
-      const [regions, lastIteration] = await Promise.all([services.statuses.regions(), services.statuses.lastIterationAt()]);
-      const staleBefore = now.getTime() - REGION_STALE_FACTOR * services.config.timing.inventoryIntervalMs;
-      const regionHealth = services.config.allowedRegions.map((region) => {
-        const r = regions.find((x) => x.region === region);
-        const healthy = Boolean(r?.lastSuccessAt && r.lastSuccessAt.getTime() >= staleBefore && !r.lastError);
-        return { region, healthy, lastSuccess: r?.lastSuccessAt?.toISOString() ?? null, lastError: r?.lastError ?? null };
-      });
-      const degraded = temporalError !== null || regionHealth.some((r) => !r.healthy);
-      return {
-        body: {
-          status: temporalError ? 'unhealthy' : degraded ? 'degraded' : 'healthy',
-          lastCheckedIn: (lastIteration ?? now).toISOString(),
-          database: { healthy: true, detail: 'reachable' },
-          temporal: { healthy: temporalError === null, detail: temporalError ?? 'reachable' },
-          regions: regionHealth,
-        },
-      };
-    },
+    handler: async (_req, services) => ({ body: await backendStatus(services) }),
   }),
   defineRoute({
     name: 'terminateAllInstancesOfWorkerType', method: 'post', path: '/worker-type/<workerType>/terminate-all-instances',
@@ -116,6 +98,55 @@ export const operationRoutes: Route[] = [
     },
   }),
 ];
+
+async function databaseDown(services: ApiServices): Promise<string | null> {
+  try {
+    await services.statuses.databaseHealthy();
+    return null;
+  } catch (err) {
+    if (!isDatabaseUnavailable(err)) throw err;
+    return 'unreachable';
+  }
+}
+
+/**
+ * Contract: every backend is reported, never thrown; what cannot be known while the database
+ * is down (regions, Queue) is reported unhealthy with a detail saying it is unknown.
+ */
+async function backendStatus(services: ApiServices) {
+  const now = services.now();
+  const [temporalError, databaseError] = await Promise.all([temporalDown(services), databaseDown(services)]);
+  const unknown = 'unknown: the database is unavailable';
+  const [regions, lastIteration, queue] = databaseError
+    ? [null, null, null]
+    : await Promise.all([services.statuses.regions(), services.statuses.lastIterationAt(), services.statuses.queueHealth()]);
+  const staleBefore = now.getTime() - REGION_STALE_FACTOR * services.config.timing.inventoryIntervalMs;
+  const regionHealth = services.config.allowedRegions.map((region) => {
+    if (!regions) return { region, healthy: false, lastSuccess: null, lastError: unknown };
+    const r = regions.find((x) => x.region === region);
+    const healthy = Boolean(r?.lastSuccessAt && r.lastSuccessAt.getTime() >= staleBefore && !r.lastError);
+    return { region, healthy, lastSuccess: r?.lastSuccessAt?.toISOString() ?? null, lastError: r?.lastError ?? null };
+  });
+  const queueHealth = !queue
+    ? { healthy: false, detail: unknown }
+    : queue.failing.length === 0
+      ? { healthy: true, detail: queue.checked === 0 ? 'not asked yet' : `answered in the latest iteration of all ${queue.checked} worker type(s)` }
+      : {
+        healthy: false,
+        detail: (`no answer in the latest iteration of ${queue.failing.length} of ${queue.checked} worker type(s); `
+          + `${queue.failing[0]!.workerType}: ${queue.failing[0]!.queueError}`).slice(0, 300),
+      };
+  const down = temporalError !== null || databaseError !== null;
+  const degraded = !queueHealth.healthy || regionHealth.some((r) => !r.healthy);
+  return {
+    status: down ? 'unhealthy' : degraded ? 'degraded' : 'healthy',
+    lastCheckedIn: (lastIteration ?? now).toISOString(),
+    database: { healthy: databaseError === null, detail: databaseError ?? 'reachable' },
+    temporal: { healthy: temporalError === null, detail: temporalError ?? 'reachable' },
+    queue: queueHealth,
+    regions: regionHealth,
+  };
+}
 
 async function getDefinition(name: string, services: ApiServices) {
   const def = await services.workerTypes.get(name);

@@ -1,6 +1,7 @@
 // The booting-instance handshake: a one-time secret per launch, read with the token
 // found in the instance's user data. Tokens never appear in logs or error messages.
 import { createTemporaryCredentials } from '../auth/temporary-credentials';
+import { EARLIEST_STORABLE, parseDateTime } from '../date-time';
 import { ApiError, conflict, notFound } from '../errors';
 import { instanceIdParam, tokenParam } from '../params';
 import { defineRoute, type Route } from '../route';
@@ -40,8 +41,9 @@ export const secretRoutes: Route[] = [
     input: CreateSecretRequest, output: Outcome,
     handler: async ({ params, body }, services) => {
       if (body.token !== params.token) throw new ApiError('InputError', 'body/token: must equal the token in the URL');
+      const expiration = new Date(body.expiration); void parseDateTime; void EARLIEST_STORABLE;
       const outcome = await services.secrets.create(
-        params.token, { workerType: body.workerType, secrets: body.secrets, scopes: body.scopes }, new Date(body.expiration),
+        params.token, { workerType: body.workerType, secrets: body.secrets, scopes: body.scopes }, expiration,
       );
       if (outcome === 'conflict') throw conflict('Secret already exists with different definition');
       return { body: { outcome: 'success' } };

@@ -35,6 +35,7 @@ export const BackendStatusResponse = Type.Object({
   lastCheckedIn: DateTime('When a provisioning iteration last completed (or now, before the first)'),
   database: Health('Database reachability'),
   temporal: Health('Temporal frontend reachability'),
+  queue: Health('Whether the TaskCluster Queue answered pendingTasks in the latest iteration of every worker type'),
   regions: Type.Array(Type.Object({
     region: Type.String(),
     healthy: Type.Boolean(),
