@@ -5,6 +5,17 @@ import { ApiError } from './errors';
 /** 1 MiB: far above any real definition, low enough that a flood cannot exhaust memory. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Far deeper than any real definition (user data included), and far from the depth at which
+ * recursive code (JSON.stringify in the database client, launch spec merges) overflows the
+ * stack: JSON.parse itself accepts bodies nested a hundred thousand levels deep.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** What every request body must meet beyond its schema; published in the API document. */
+export const BODY_RULES = `At most ${MAX_BODY_BYTES} bytes of JSON, nested at most ${MAX_BODY_DEPTH} levels deep; `
+  + 'no string or object key anywhere in it may contain U+0000 (the database cannot store it).';
+
 /** Returns the parsed body, or throws 400/413/415. An empty body parses as undefined. */
 export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(ctx.get('content-length') || '0');
@@ -15,11 +26,36 @@ export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promis
   }
   const raw = await readLimited(ctx, limit);
   if (raw.trim() === '') return undefined;
+  let body: unknown;
   try {
-    return JSON.parse(raw);
+    body = JSON.parse(raw);
   } catch {
     throw new ApiError('MalformedJson', 'body: not valid JSON');
   }
+  const problem = unstorable(body, 'body');
+  if (problem) throw new ApiError('InputError', problem);
+  return body;
+}
+
+/**
+ * The first way `value` breaks BODY_RULES, as `<path>: <reason>`, or undefined. Iterative,
+ * so that measuring a deeply nested body cannot overflow the stack itself.
+ */
+export function unstorable(value: unknown, root: string): string | undefined {
+  const pending: [unknown, string, number][] = [[value, root, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, path, depth] = next;
+    if (typeof item === 'string') {
+      if (item.includes('\0')) return `${path}: must not contain U+0000`;
+    } else if (typeof item === 'object' && item !== null) {
+      if (depth >= MAX_BODY_DEPTH) return `${path}: nested deeper than ${MAX_BODY_DEPTH} levels`;
+      for (const [key, child] of Object.entries(item)) {
+        if (key.includes('\0')) return `${path}: object keys must not contain U+0000`;
+        pending.push([child, `${path}/${key}`, depth + 1]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

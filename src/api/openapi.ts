@@ -1,6 +1,7 @@
 // The published API document, generated from the same route declarations and schemas the
 // server enforces, so the two cannot drift apart.
 import type { TSchema } from '@sinclair/typebox';
+import { BODY_RULES } from './body';
 import type { Route } from './route';
 import { ErrorBody } from './schemas/common';
 
@@ -25,6 +26,11 @@ function operation(route: Route): Json {
       responses['429'] = errorResponse('The client made more write requests this minute than allowed; see Retry-After');
     }
   }
+  if (route.input) {
+    // Checked while reading the body, before its schema (body.ts).
+    responses['413'] = errorResponse('The body is larger than 1 MiB');
+    responses['415'] = errorResponse('The Content-Type is neither JSON nor text/plain');
+  }
   responses['404'] = errorResponse('Not found');
   responses['409'] = errorResponse('Conflicts with the stored state');
   responses['503'] = errorResponse('A dependency is unavailable; retry later');
@@ -38,7 +44,9 @@ function operation(route: Route): Json {
       name, in: 'path', required: true, description: spec.description, example: spec.example,
       schema: { type: 'string', pattern: spec.pattern },
     })),
-    ...(route.input ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.input) } } } } : {}),
+    ...(route.input ? {
+      requestBody: { required: true, description: BODY_RULES, content: { 'application/json': { schema: plain(route.input) } } },
+    } : {}),
     responses,
   };
 }

@@ -40,3 +40,13 @@ test('both prefixes serve the API', async () => {
     expect(await res.json()).toMatchObject({ alive: true });
   }
 });
+
+test('every path parameter has an example that matches its pattern; body routes document 413 and 415', async () => {
+  const doc: Json = await (await fetch(`${h.url}/v1/openapi.json`)).json();
+  for (const methods of Object.values(doc.paths as Record<string, Record<string, Json>>)) {
+    for (const op of Object.values(methods)) {
+      for (const p of op.parameters) expect({ name: p.name, ok: new RegExp(p.schema.pattern, 'u').test(p.example) }).toEqual({ name: p.name, ok: true });
+      if (op.requestBody) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['413', '415']));
+    }
+  }
+});

@@ -4,8 +4,9 @@
 // holds for it, and every instance has exactly one one-time secret (the one its user data
 // names). The proxy in front of moto makes EC2's ClientToken idempotency real.
 //
-// Slow on purpose: an activity that was running in the killed process is retried only when
-// Temporal times it out (launchInstance: its 1-minute heartbeat timeout).
+// An activity that was running in the killed process is retried only when Temporal times it
+// out (launchInstance: its heartbeat timeout; countPendingTasks: its start-to-close timeout),
+// so the loop must be back within that timeout plus about one iteration.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { hashToken } from '../../src/db/secret-box';
 import { LIVE_STATES } from '../../src/db/ledger';
 import { workerTypeWorkflowId } from '../../src/temporal/names';
+import { LOOP_LAUNCH, LOOP_QUEUE } from '../../workflows/activity-options';
 import { lastIterationQuery } from '../../workflows/messages';
 import { ROOT_TOKEN, SECRETS_KEY, startApiHarness, type ApiHarness } from '../support/api-harness';
 import { TEST_REGIONS } from '../support/environment';
@@ -30,6 +32,9 @@ const CHILD_ENTRY = path.join(PROJECT_ROOT, 'test', 'support', 'worker-child.ts'
 const READY_LINE = 'worker-child: polling';
 /** Long enough that the kill surely lands before the held call is answered. */
 const HOLD_MS = 5_000;
+const INTERVAL_MS = 1_000;
+/** The workflow task's hand-off from the dead worker's sticky queue, and the iteration's own work. */
+const HANDOFF_ALLOWANCE_MS = 8_000;
 
 let h: ApiHarness;
 let queueFront: QueueFront;
@@ -37,7 +42,7 @@ let worker: WorkerChild | undefined;
 const alive = new Set<ChildProcess>();
 
 beforeAll(async () => {
-  h = await startApiHarness({ ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
+  h = await startApiHarness({ ITERATION_INTERVAL: String(INTERVAL_MS / 1000), INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
   h.env.ec2Proxy.setSpotPrices(['a', 'b', 'c'].flatMap((z) => [
     { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.xlarge', price: 0.1 },
     { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.2xlarge', price: 0.3 },
@@ -68,7 +73,7 @@ function childEnv(): NodeJS.ProcessEnv {
     DATABASE_URL: h.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, TEMPORAL_NAMESPACE: env.temporal.namespace ?? 'default',
     AWS_ENDPOINT_URL_EC2: env.ec2Proxy.url, TASKCLUSTER_ROOT_URL: queueFront.url, PUBLIC_URL: h.url,
     PROVISIONER_ID: config.provisionerId, SECRETS_KEY, ROOT_ACCESS_TOKEN: ROOT_TOKEN, ALLOWED_REGIONS: config.allowedRegions.join(','),
-    ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1', LOG_LEVEL: 'info',
+    ITERATION_INTERVAL: String(INTERVAL_MS / 1000), INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1', LOG_LEVEL: 'info',
     TEST_WORKFLOW_BUNDLE: process.env[WORKFLOW_BUNDLE_ENV],
   };
 }
@@ -146,11 +151,22 @@ async function liveInMoto(): Promise<MotoInstance[]> {
 const lastIteration = () => h.env.temporal.client.workflow.getHandle(workerTypeWorkflowId(WT)).query(lastIterationQuery);
 
 /** Waits until an iteration that started after `since` has finished: everything begun before the kill is done. */
-async function loopCaughtUp(since: number): Promise<void> {
+async function loopCaughtUp(since: number): Promise<number> {
   await eventually(async () => {
     const report = await lastIteration();
     return report !== null && Date.parse(report.at) > since;
-  }, 'an iteration started after the restart to finish', 150_000, 500);
+  }, 'an iteration started after the restart to finish', 150_000, 250);
+  return Date.now();
+}
+
+/**
+ * The loop is back no later than: the interrupted activity's timeout (or the new worker, if
+ * it came up later), its first retry delay, one iteration interval (jittered by up to 10 %)
+ * for an iteration that starts after the kill, and the hand-off allowance. No ratios: each
+ * term is a setting of the product.
+ */
+function resumeDeadline(killedAt: number, readyAt: number, timeoutMs: number, retryDelayMs: number): number {
+  return Math.max(killedAt + timeoutMs, readyAt) + retryDelayMs + INTERVAL_MS * 1.1 + HANDOFF_ALLOWANCE_MS;
 }
 
 async function tokenHashOf(instance: MotoInstance): Promise<string> {
@@ -200,7 +216,9 @@ test(`a worker killed while RunInstances is in flight: exactly ${N} instances, e
   await eventually(async () => (await liveInMoto()).length >= runInstances(), 'the held launches to land in moto', 30_000);
 
   worker = await startWorkerChild();
-  await loopCaughtUp(killedAt);
+  const readyAt = Date.now();
+  const caughtUp = await loopCaughtUp(killedAt);
+  expect(caughtUp).toBeLessThanOrEqual(resumeDeadline(killedAt, readyAt, LOOP_LAUNCH.heartbeatTimeout, LOOP_LAUNCH.retry.initialInterval));
   await expectConsistent(N);
   const report = await lastIteration();
   expect(report).toMatchObject({ pendingTasks: N, change: 0, launched: [] });
@@ -222,7 +240,9 @@ test('a worker killed mid-iteration, while asking the Queue: the new target is r
   expect(await h.db.instance.count({ where: { workerType: WT } })).toBe(N);
 
   worker = await startWorkerChild();
-  await loopCaughtUp(killedAt);
+  const readyAt = Date.now();
+  const caughtUp = await loopCaughtUp(killedAt);
+  expect(caughtUp).toBeLessThanOrEqual(resumeDeadline(killedAt, readyAt, LOOP_QUEUE.startToCloseTimeout, LOOP_QUEUE.retry.initialInterval));
   await expectConsistent(N + 2);
   const iteration = (await lastIteration())!.iteration;
   await eventually(async () => (await lastIteration())!.iteration >= iteration + 3, 'three more iterations');

@@ -7,7 +7,9 @@
 // carry on by themselves, and EC2, the ledger and the secrets agree on exactly the capacity
 // asked for.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createClientRepository } from '../../src/db/clients';
 import { applyMigrations } from '../../src/db/migrate';
+import { SecretBox } from '../../src/db/secret-box';
 import { newSlugid } from '../../src/slugid';
 import { databaseUrl, withAdminClient } from '../support/database';
 import { eventually } from '../support/eventually';
@@ -25,6 +27,8 @@ const CREATED_DURING_OUTAGE = 'pg-never-stored';
 /** Longer than the loop's database activities retry (5 attempts, 1 s doubling to 8 s). */
 const OUTAGE_MS = 25_000;
 const UNAVAILABLE = { code: 'ServiceUnavailable', message: 'The database is unavailable; retry later.' };
+// taskcluster-client 1.6.3 is CommonJS without types.
+const taskcluster = require('taskcluster-client');
 
 let server: PostgresServer;
 let temporal: TestWorkflowEnvironment;
@@ -54,6 +58,9 @@ const secretBody = () => ({ workerType: WT, secrets: { a: 1 }, scopes: [], token
 
 test('PostgreSQL down: every call that needs it answers 503 ServiceUnavailable, with nothing internal in the body', async () => {
   const c = api.client();
+  // A client of the database (not root): authenticating it needs the database too.
+  const credentials = await createClientRepository(stack.db, new SecretBox(stack.config.secretsKey!)).create('pg-operator', ['*'], 'outage test', null);
+  const operator = new taskcluster.AwsProvisioner({ baseUrl: `${api.url}/v1`, retries: 0, credentials });
   await c.createWorkerType(WT, workerTypeDefinition({ maxCapacity: 5 }));
   await c.createWorkerType(STEADY, workerTypeDefinition({ maxCapacity: 5 }));
   stack.setPending(WT, 2);
@@ -83,6 +90,7 @@ test('PostgreSQL down: every call that needs it answers 503 ServiceUnavailable, 
     ['getSecret', () => c.getSecret(token)],
     ['createAmiSet', () => c.createAmiSet('pg-amis', amiSetBody())],
     ['listAmiSets', () => c.listAmiSets()],
+    ['updateWorkerType by a client of the database', () => operator.updateWorkerType(WT, workerTypeDefinition({ maxCapacity: 1 }))],
   ];
   for (const [name, call] of calls) {
     const { status, body } = await apiFailure(call());

@@ -107,8 +107,11 @@ test('Temporal back on the same port and file: every loop resumes by itself', as
   await eventually(async () => (await lastRecorded(stack.db, CREATED_WHILE_DOWN)).iteration >= 1,
     'the loop of the worker type created while Temporal was down', 90_000);
   await expectConsistent(stack, CREATED_WHILE_DOWN, 1);
-  // The API's connection comes back too.
-  await eventually(async () => (await api.client().backendStatus()).temporal.healthy, 'backendStatus to see Temporal again', 60_000);
+  // The API's connection comes back too, and the region inventories run again.
+  await eventually(async () => {
+    const status = await api.client().backendStatus();
+    return status.status === 'healthy' && (status.regions as Array<{ healthy: boolean }>).every((r) => r.healthy);
+  }, 'backendStatus to see Temporal and every region healthy again', 60_000);
   const after = await lastRecorded(stack.db, RUNNING);
   await eventually(async () => (await lastRecorded(stack.db, RUNNING)).iteration >= after.iteration + 2, 'the loop to keep iterating');
 });

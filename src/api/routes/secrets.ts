@@ -2,7 +2,7 @@
 // found in the instance's user data. Tokens never appear in logs or error messages.
 import { createTemporaryCredentials } from '../auth/temporary-credentials';
 import { EARLIEST_STORABLE, parseDateTime } from '../date-time';
-import { ApiError, conflict, notFound } from '../errors';
+import { ApiError, conflict } from '../errors';
 import { instanceIdParam, tokenParam } from '../params';
 import { defineRoute, type Route } from '../route';
 import type { ApiServices } from '../services';
@@ -41,7 +41,8 @@ export const secretRoutes: Route[] = [
     input: CreateSecretRequest, output: Outcome,
     handler: async ({ params, body }, services) => {
       if (body.token !== params.token) throw new ApiError('InputError', 'body/token: must equal the token in the URL');
-      const expiration = new Date(body.expiration); void parseDateTime; void EARLIEST_STORABLE;
+      // Any RFC 3339 time is accepted; one before year 1 is stored as year 1, expired all the same.
+      const expiration = new Date(Math.max(parseDateTime(body.expiration).getTime(), EARLIEST_STORABLE.getTime()));
       const outcome = await services.secrets.create(
         params.token, { workerType: body.workerType, secrets: body.secrets, scopes: body.scopes }, expiration,
       );
@@ -57,7 +58,7 @@ export const secretRoutes: Route[] = [
     params: { token: tokenParam }, scopes: null, output: GetSecretResponse,
     handler: async ({ params, ctx }, services) => {
       const secret = await services.secrets.take(params.token, services.now());
-      if (!secret) throw notFound(NO_SUCH_SECRET);
+      if (!secret) throw new ApiError('ResourceNotFound', NO_SUCH_SECRET);
       ctx.set('Cache-Control', 'no-store');
       return { body: { data: secret.secrets, scopes: secret.scopes, credentials: workerCredentials(secret.workerType, services) } };
     },
@@ -69,7 +70,7 @@ export const secretRoutes: Route[] = [
     params: { instanceId: instanceIdParam, token: tokenParam }, scopes: null,
     handler: async ({ params }, services) => {
       const workerType = await services.secrets.workerTypeOf(params.token, services.now());
-      if (!workerType) throw notFound(NO_SUCH_SECRET);
+      if (!workerType) throw new ApiError('ResourceNotFound', NO_SUCH_SECRET);
       await services.ledger.markStarted(params.instanceId, workerType, services.now());
       return { status: 204 };
     },

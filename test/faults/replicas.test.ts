@@ -1,0 +1,117 @@
+// Two API replicas and two worker replicas against one database and one Temporal, each
+// replica with its own database pool and Temporal connections, as separate processes have.
+// Concurrent creates and updates through both APIs resolve to one definition (none lost), the
+// loops exist once however many replicas reconcile them, no launch happens twice (moto, the
+// ledger and the demand agree), and the next iteration uses the definition that won: its
+// maxCapacity bounds the capacity and its userData is in the instances launched after it.
+// When one worker replica stops, the other carries every loop.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { TEST_REGIONS } from '../support/environment';
+import { eventually } from '../support/eventually';
+import { workerTypeDefinition } from '../support/fixtures';
+import { ownedInstances, userDataOf } from '../support/moto-inspect';
+import { startTestTemporal } from '../support/temporal';
+import { apiFailure, expectConsistent, startFaultStack, type ApiReplica, type FaultStack, type WorkerReplica } from './stack';
+
+jest.setTimeout(180_000);
+
+const WT = 'replica-builder';
+const CONTESTED = 'replica-contested';
+const UPDATES = 6;
+
+let temporal: TestWorkflowEnvironment;
+let database: TestDatabase;
+let stack: FaultStack;
+let apis: ApiReplica[];
+let workers: WorkerReplica[];
+
+beforeAll(async () => {
+  [temporal, database] = await Promise.all([startTestTemporal(), createTestDatabase()]);
+  stack = await startFaultStack({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address });
+  apis = await Promise.all([stack.startApi(), stack.startApi()]);
+  workers = await Promise.all([stack.startWorker(), stack.startWorker()]);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await temporal?.teardown();
+  await database?.drop();
+});
+
+const [a, b] = [() => apis[0]!.client(), () => apis[1]!.client()];
+
+/** Every instance moto ever had for the worker type, terminated ones included. */
+async function everLaunched(workerType: string): Promise<number> {
+  const lists = await Promise.all(TEST_REGIONS.map((r) => ownedInstances(stack.rawEc2(r), stack.config.provisionerId, false)));
+  return lists.flat().filter((i) => i.tags.WorkerType === `${stack.config.provisionerId}/${workerType}`).length;
+}
+
+const running = async (query: string) => {
+  let n = 0;
+  for await (const _ of temporal.client.workflow.list({ query: `${query} AND ExecutionStatus = 'Running'` })) n++;
+  return n;
+};
+
+test('the same create through both APIs at once: both succeed, one definition, one loop; different ones: one wins, one 409', async () => {
+  const def = workerTypeDefinition({ maxCapacity: 5 });
+  await Promise.all([a().createWorkerType(WT, def), b().createWorkerType(WT, def)]);
+  expect(await a().listWorkerTypes()).toEqual([WT]);
+  const outcomes = await Promise.allSettled([
+    a().createWorkerType(CONTESTED, workerTypeDefinition({ maxCapacity: 7 })),
+    b().createWorkerType(CONTESTED, workerTypeDefinition({ maxCapacity: 8 })),
+  ]);
+  const won = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value as { maxCapacity: number }] : []));
+  expect(won).toHaveLength(1);
+  const lost = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+  expect((await apiFailure(Promise.reject(lost.reason))).status).toBe(409);
+  expect((await b().workerType(CONTESTED)).maxCapacity).toBe(won[0]!.maxCapacity);
+  await a().removeWorkerType(CONTESTED);
+  // Both workers reconciled at start: still one loop per worker type and per region.
+  await eventually(async () => (await running(`WorkflowId = 'worker-type/${WT}'`)) === 1, 'the loop');
+  expect(await running("WorkflowType = 'regionInventoryWorkflow'")).toBe(TEST_REGIONS.length);
+});
+
+test('two workers provision one worker type: no launch twice', async () => {
+  stack.setPending(WT, 4);
+  // Both APIs wake the loop at once while it launches.
+  await Promise.all([a().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: 5 })), b().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: 5 }))]);
+  await expectConsistent(stack, WT, 4);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  await expectConsistent(stack, WT, 4);
+  expect(await stack.db.instance.count({ where: { workerType: WT } })).toBe(4);
+  expect(await everLaunched(WT)).toBe(4);
+});
+
+test('concurrent updates through both APIs: one final definition, no update lost, and the next iteration uses it', async () => {
+  const before = (await stack.db.workerType.findUniqueOrThrow({ where: { name: WT } })).revision;
+  const bodies = Array.from({ length: UPDATES }, (_, i) => workerTypeDefinition({
+    maxCapacity: 6 + i, userData: { dockerConfig: { allowPrivileged: false }, marker: `update-${i}` },
+  }));
+  await Promise.all(bodies.map((body, i) => (i % 2 === 0 ? a() : b()).updateWorkerType(WT, body)));
+  const [viaA, viaB] = await Promise.all([a().workerType(WT), b().workerType(WT)]);
+  expect(viaB).toEqual(viaA);
+  // The final definition is one whole update, not a mix of several.
+  const winner = bodies.findIndex((body) => (body.userData as { marker: string }).marker === viaA.userData.marker);
+  expect(winner).toBeGreaterThanOrEqual(0);
+  expect(viaA.maxCapacity).toBe(6 + winner);
+  // Every update was applied (in some order): none was overwritten by a stale read.
+  expect((await stack.db.workerType.findUniqueOrThrow({ where: { name: WT } })).revision).toBe(before + UPDATES);
+
+  stack.setPending(WT, 50);
+  const live = await expectConsistent(stack, WT, viaA.maxCapacity);
+  const fresh = await Promise.all(live.map(async (i) => (await userDataOf(stack.rawEc2(i.zone.slice(0, -1)), i.id)).data as { marker?: string }));
+  const launchedAfter = fresh.filter((d) => d.marker !== undefined);
+  expect(launchedAfter).toHaveLength(viaA.maxCapacity - 4);
+  for (const data of launchedAfter) expect(data.marker).toBe(`update-${winner}`);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  expect(await everLaunched(WT)).toBe(viaA.maxCapacity);
+});
+
+test('one worker replica stops: the other carries the loops on', async () => {
+  await workers[0]!.stop();
+  const current = (await a().workerType(WT)).maxCapacity as number;
+  await b().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: current + 2, userData: { marker: 'after-stop' } }));
+  await expectConsistent(stack, WT, current + 2);
+  expect(await stack.db.instance.count({ where: { workerType: WT } })).toBe(current + 2);
+});
