@@ -7,9 +7,9 @@
 // one session; session-level advisory locks therefore exclude nothing, and whichever
 // database name a client asks for, it gets the same database.
 import fs from 'node:fs';
-import net from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { freePort } from './local-host';
 
 export interface EmbeddedPostgres {
   /** postgresql://postgres@127.0.0.1:<port>/postgres */
@@ -28,20 +28,6 @@ export interface EmbeddedPostgresOptions {
 
 const HOST = '127.0.0.1';
 
-/** A port that was free a moment ago; the kernel picks it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address
-        ? resolve(address.port)
-        : reject(new Error('no port assigned'))));
-    });
-  });
-}
 
 /** Starts the socket server, trying another port if the chosen one was taken meanwhile. */
 async function listen(db: PGlite, maxConnections: number): Promise<{ server: PGLiteSocketServer; port: number }> {

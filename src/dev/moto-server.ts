@@ -6,8 +6,8 @@
 // fails here as it would on AWS.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import { ensurePythonTool, projectRoot, sleep } from './python-venv';
+import { freePort } from './local-host';
 
 export { projectRoot };
 
@@ -28,18 +28,6 @@ export function ensureMoto(toolsDir?: string): Promise<string> {
   return ensurePythonTool({ venv: 'moto-venv', requirements: [MOTO_REQUIREMENT], executable: 'moto_server' }, toolsDir);
 }
 
-/** A port that was free a moment ago; the kernel picks it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
-    });
-  });
-}
 
 /** One request to the server's own API; resolves with the HTTP status, rejects when nothing answers. */
 function motoApi(port: number, method: 'GET' | 'POST', apiPath: string): Promise<number> {

@@ -4,18 +4,14 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from './local-host';
+
+export { projectRoot };
 
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
 /** Holds the requirements a virtualenv was filled with; written last, so a half-done install is redone. */
 const MARKER = '.installed-requirement';
 
-/** The nearest directory above `from` holding a package.json (works from src/ and dist/src/). */
-export function projectRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
