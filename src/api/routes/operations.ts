@@ -110,8 +110,9 @@ async function databaseDown(services: ApiServices): Promise<string | null> {
 }
 
 /**
- * Contract: every backend is reported, never thrown; what cannot be known while the database
- * is down (regions, Queue) is reported unhealthy with a detail saying it is unknown.
+ * Contract: an unreachable backend is reported in a 200 answer, never as an error status;
+ * what cannot be known while the database is down (regions, Queue) is reported unhealthy
+ * with a detail saying it is unknown.
  */
 async function backendStatus(services: ApiServices) {
   const now = services.now();
