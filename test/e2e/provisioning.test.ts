@@ -74,6 +74,31 @@ test('a booting instance trades its token for credentials, once', async () => {
   expect(row?.started).toBeInstanceOf(Date);
 });
 
+test('tokens and credentials never reach workflow history, search attributes or logs', async () => {
+  const [instance] = await allLive();
+  const { securityToken } = await userDataOf(h.env.rawEc2('us-west-2'), instance!.id) as { securityToken: string };
+  const handle = h.env.temporal.client.workflow.getHandle(`worker-type/${WT}`);
+  const history = readable(await handle.fetchHistory());
+  const description = readable(await handle.describe());
+  expect(history).toContain(instance!.id); // the history does record launches...
+  for (const text of [history, description, h.logs.join('\n')]) {
+    expect(text).not.toContain(securityToken); // ...but never the token in their user data
+  }
+});
+
+/** Every string and payload of a Temporal object as text: payload data (bytes) decoded from UTF-8. */
+function readable(value: unknown): string {
+  const parts: string[] = [];
+  const walk = (v: unknown): void => {
+    if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
+    else if (typeof v === 'string') parts.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return parts.join('\n');
+}
+
 test('lower demand terminates only instances that never started', async () => {
   const started = (await h.db.instance.findMany({ where: { workerType: WT, started: { not: null } } })).map((r) => r.instanceId);
   expect(started).toHaveLength(1);
