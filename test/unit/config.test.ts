@@ -1,0 +1,73 @@
+// Configuration: every bad or missing value is reported together, by name; dev mode fills
+// in what a newcomer does not have; defaults are the documented ones.
+import { ConfigError, loadConfig } from '../../src/config';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
+const production = {
+  DATABASE_URL: 'postgresql://u:p@db:5432/provisioner', ROOT_ACCESS_TOKEN: 'r'.repeat(30), SECRETS_KEY: KEY,
+  TEMPORAL_ADDRESS: 'temporal:7233', TASKCLUSTER_ROOT_URL: 'https://tc.example.com',
+};
+
+function problems(env: Record<string, string>, mode: 'production' | 'dev' | 'cli' = 'production'): string[] {
+  try {
+    loadConfig(env, mode);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+}
+
+test('a complete production environment gives the documented defaults', () => {
+  const config = loadConfig(production);
+  expect(config).toMatchObject({
+    port: 5557, provisionerId: 'aws-provisioner-v1', publicUrl: 'http://127.0.0.1:5557',
+    allowedRegions: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-central-1'],
+    queue: { rootUrl: 'https://tc.example.com' }, temporal: { address: 'temporal:7233', namespace: 'default' },
+    credentialsIssuer: { clientId: 'root', accessToken: production.ROOT_ACCESS_TOKEN },
+  });
+  expect(config.timing).toEqual({
+    iterationIntervalMs: 30_000, inventoryIntervalMs: 60_000, spotPriceIntervalMs: 300_000,
+    maxInstanceLifetimeMs: 96 * 3_600_000, registrationTimeoutMs: 30 * 60_000, capacityCooldownMs: 5 * 60_000,
+    reconcileIntervalMs: 300_000,
+  });
+  expect(config.secretsKey).toEqual(Buffer.alloc(32, 1));
+});
+
+test('an empty production environment names every required variable at once', () => {
+  const found = problems({}).join('\n');
+  for (const name of ['DATABASE_URL', 'ROOT_ACCESS_TOKEN', 'SECRETS_KEY', 'TEMPORAL_ADDRESS', 'TASKCLUSTER_ROOT_URL']) {
+    expect(found).toContain(name);
+  }
+});
+
+test.each([
+  ['PORT', 'eighty', 'PORT must be an integer'],
+  ['PORT', '70000', 'PORT must be an integer between 0 and 65535'],
+  ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must start with postgresql://'],
+  ['ROOT_ACCESS_TOKEN', 'short', 'ROOT_ACCESS_TOKEN must be at least 22 characters'],
+  ['SECRETS_KEY', 'c2hvcnQ=', 'SECRETS_KEY must be 32 bytes'],
+  ['PUBLIC_URL', 'ftp://x', 'PUBLIC_URL must be an http(s) URL'],
+  ['PROVISIONER_ID', 'has spaces', 'PROVISIONER_ID must match'],
+  ['ALLOWED_REGIONS', 'us-west-2,mars-1', 'ALLOWED_REGIONS contains invalid region names: mars-1'],
+  ['ALLOWED_REGIONS', 'us-west-2,us-west-2', 'ALLOWED_REGIONS lists a region more than once'],
+  ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of'],
+  ['ITERATION_INTERVAL', '0', 'ITERATION_INTERVAL must be a positive number'],
+  ['TRUST_PROXY', 'maybe', 'TRUST_PROXY must be true or false'],
+  ['TASKCLUSTER_CLIENT_ID', 'provisioner', 'TASKCLUSTER_ACCESS_TOKEN is required when TASKCLUSTER_CLIENT_ID is set'],
+])('%s=%s is refused: %s', (name, value, message) => {
+  expect(problems({ ...production, [name]: value }).join('\n')).toContain(message);
+});
+
+test('a hex secrets key is accepted, and QUEUE_BASE_URL can replace the root URL for the Queue', () => {
+  const { TASKCLUSTER_ROOT_URL: _omit, ...rest } = production;
+  const config = loadConfig({ ...rest, SECRETS_KEY: 'ab'.repeat(32), QUEUE_BASE_URL: 'https://queue.example.com/v1' });
+  expect(config.secretsKey).toEqual(Buffer.alloc(32, 0xab));
+  expect(config.queue).toEqual({ baseUrl: 'https://queue.example.com/v1' });
+});
+
+test('dev mode needs nothing; the cli mode needs only the database and the key', () => {
+  expect(problems({}, 'dev')).toEqual([]);
+  expect(problems({ DATABASE_URL: production.DATABASE_URL, SECRETS_KEY: KEY }, 'cli')).toEqual([]);
+  expect(problems({}, 'cli').join('\n')).toContain('SECRETS_KEY');
+});
