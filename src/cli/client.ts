@@ -12,6 +12,9 @@ import { ClientExistsError, createClientRepository } from '../db/clients';
 import { SecretBox } from '../db/secret-box';
 import { devDatabaseUrlFile, withDevSecrets } from '../dev/dev-secrets';
 
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
 const USAGE = `usage:
   npm run client -- create <clientId> --scope <scope> [--scope <scope>...] [--description <text>] [--expires <ISO date>]
   npm run client -- list
@@ -34,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command, clientId] = positionals;
   if (!command || !['create', 'list', 'remove'].includes(command) || (command !== 'list' && !clientId)) {
-    console.error(USAGE);
+    err(USAGE);
     return 2;
   }
   const expires = values.expires ? new Date(values.expires) : null;
@@ -44,13 +47,13 @@ async function main(argv: string[]): Promise<number> {
   try {
     const clients = createClientRepository(db, new SecretBox(key));
     if (command === 'list') {
-      for (const c of await clients.list()) console.log(`${c.clientId}\t${c.scopes.join(' ')}\t${c.expires ?? 'never'}\t${c.description}`);
+      for (const c of await clients.list()) out(`${c.clientId}\t${c.scopes.join(' ')}\t${c.expires ?? 'never'}\t${c.description}`);
     } else if (command === 'remove') {
-      console.log((await clients.remove(clientId!)) ? `removed ${clientId}` : `no client ${clientId}`);
+      out((await clients.remove(clientId!)) ? `removed ${clientId}` : `no client ${clientId}`);
     } else {
       const created = await clients.create(clientId!, values.scope ?? [], values.description ?? '', expires);
-      console.log(JSON.stringify({ clientId: created.clientId, accessToken: created.accessToken, scopes: created.scopes }, null, 2));
-      console.log('Store the accessToken now: it is not shown again.');
+      out(JSON.stringify({ clientId: created.clientId, accessToken: created.accessToken, scopes: created.scopes }, null, 2));
+      out('Store the accessToken now: it is not shown again.');
     }
     return 0;
   } finally {
@@ -58,8 +61,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof ClientExistsError || (err instanceof Error && err.message.startsWith('invalid clientId'));
-  console.error(known ? (err as Error).message : `failed: ${String(err)}`);
+main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof ClientExistsError || (error instanceof Error && error.message.startsWith('invalid clientId'));
+  err(known ? (error as Error).message : `failed: ${String(error)}`);
   process.exit(1);
 });
