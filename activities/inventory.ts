@@ -16,7 +16,13 @@ const NOT_YET_VISIBLE_GRACE_MS = 3 * 60_000;
 
 export interface InventorySummary { region: string; seen: number; updated: number; vanished: number; adopted: number; reaped: Record<string, number> }
 
-type Verdict = 'rogue' | 'zombie' | 'unregistered' | null;
+type Verdict = 'rogue' | 'zombie' | 'unregistered' | 'stopped' | null;
+
+/** EC2's state moves a row on, but never back from `stopping` (we asked for its termination). */
+function nextState(current: string, ec2State: string): string {
+  const next = ledgerState(ec2State);
+  return current === 'stopping' && (next === 'pending' || next === 'running') ? 'stopping' : next;
+}
 
 export function inventoryActivities(deps: ActivityDeps) {
   const ledger = createLedger(deps.db);
@@ -26,6 +32,8 @@ export function inventoryActivities(deps: ActivityDeps) {
     const name = (s.tags.WorkerType ?? '').replace(`${settings.provisionerId}/`, '');
     const launched = Date.parse(s.launchTime);
     if (!definitions.has(name)) return 'rogue';
+    // Our instances are never stopped on purpose; a stopped one only keeps its volumes billing.
+    if (s.state === 'stopped') return 'stopped';
     if (now - launched > settings.maxInstanceLifetimeMs) return 'zombie';
     if (row && !row.started && now - launched > settings.registrationTimeoutMs) return 'unregistered';
     return null;
@@ -44,9 +52,11 @@ export function inventoryActivities(deps: ActivityDeps) {
     });
   }
 
-  async function markVanished(rows: Instance[], seen: Set<string>, now: Date): Promise<number> {
+  /** Rows matched to an instance in this pass (`matched`, by client token) are never vanished. */
+  async function markVanished(rows: Instance[], seen: Set<string>, matched: Set<string>, now: Date): Promise<number> {
     const age = (r: Instance) => now.getTime() - r.launched.getTime();
     const vanished = rows.filter((r) => {
+      if (matched.has(r.clientToken)) return false;
       if (!r.instanceId) return age(r) > settings.requestedTimeoutMs;
       if (seen.has(r.instanceId)) return false;
       return r.lastSeen !== null || age(r) > NOT_YET_VISIBLE_GRACE_MS;
@@ -73,25 +83,30 @@ export function inventoryActivities(deps: ActivityDeps) {
         .map((d) => [d.name, d.instanceTypes as unknown as InstanceTypeEntry[]]));
       const summary: InventorySummary = { region, seen: snapshots.length, updated: 0, vanished: 0, adopted: 0, reaped: {} };
       const reap = new Map<string, string[]>();
+      const matched = new Set<string>();
       for (const s of snapshots) {
         const row = byId.get(s.instanceId) ?? (s.clientToken ? byToken.get(s.clientToken) : undefined);
         if (row) {
+          matched.add(row.clientToken);
           await deps.db.instance.update({
             where: { clientToken: row.clientToken },
-            data: { instanceId: s.instanceId, zone: s.zone, state: ledgerState(s.state), lastSeen: now },
+            data: { instanceId: s.instanceId, zone: s.zone, state: nextState(row.state, s.state), lastSeen: now },
           });
           summary.updated++;
         } else if (s.state !== 'terminated' && definitions.has((s.tags.WorkerType ?? '').replace(`${settings.provisionerId}/`, ''))) {
           await adopt(s, definitions, now);
           summary.adopted++;
         }
-        if (s.state !== 'pending' && s.state !== 'running') continue;
+        if (s.state !== 'pending' && s.state !== 'running' && s.state !== 'stopped') continue;
         const v = verdict(s, row, definitions, now.getTime());
         if (v) reap.set(v, [...(reap.get(v) ?? []), s.instanceId]);
       }
-      summary.vanished = await markVanished(rows, new Set(snapshots.map((s) => s.instanceId)), now);
-      for (const [reason, ids] of reap) {
-        await ledger.markTerminating(ids, reason);
+      summary.vanished = await markVanished(rows, new Set(snapshots.map((s) => s.instanceId)), matched, now);
+      for (const [reason, chosen] of reap) {
+        // An instance that checks in after it was judged unregistered is spared.
+        const ids = reason === 'unregistered' ? await ledger.markUnstartedTerminating(chosen, reason) : chosen;
+        if (reason !== 'unregistered') await ledger.markTerminating(ids, reason);
+        if (ids.length === 0) continue;
         await deps.ec2.terminateInstances(region, ids);
         summary.reaped[reason] = ids.length;
         log.warn('instances reaped', { region, reason, count: ids.length });

@@ -85,6 +85,12 @@ export function launchActivities(deps: ActivityDeps) {
         throw ApplicationFailure.create({ message: err.message, type: 'Ec2Throttled', nextRetryDelay: THROTTLE_RETRY_DELAY_MS });
       }
       if (err.kind === 'transient') throw ApplicationFailure.create({ message: err.message, type: 'Ec2Transient' });
+      if (err.code === 'IdempotentParameterMismatch') {
+        // An earlier attempt of this very launch reached EC2 with other parameters (the definition
+        // changed in between): its instance may exist, so the reservation and secret stay and the
+        // inventory matches the instance by its ClientToken.
+        return { outcome: 'skipped', reason: 'an earlier attempt of this launch already reached EC2' };
+      }
       await ledger.recordLaunchFailed(clientToken, `launch failed: ${err.code}`);
       await deps.db.secret.deleteMany({ where: { tokenHash: hashToken(securityToken) } });
       if (err.kind === 'capacity') return { outcome: 'capacity', code: err.code };

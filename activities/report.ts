@@ -25,6 +25,8 @@ export function reportActivities(deps: ActivityDeps) {
         iteration: report.iteration, lastIterationAt: new Date(report.at), pendingTasks: report.pendingTasks,
         queueError: report.queueError, report: report as unknown as Prisma.InputJsonObject,
         ...(invalid ? { lastLaunchError: `${invalid.code}: ${invalid.message}`.slice(0, 1000), lastErrorAt: new Date(report.at) } : {}),
+        // A clean iteration that launched shows the problem is gone.
+        ...(!invalid && report.launched.length > 0 ? { lastLaunchError: null } : {}),
       };
       await deps.db.workerTypeStatus.upsert({ where: { workerType: report.workerType }, create: { workerType: report.workerType, ...data }, update: data });
     },

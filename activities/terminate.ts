@@ -15,8 +15,13 @@ function byRegion(instances: readonly InstanceRef[]): Map<string, string[]> {
 export function terminateActivities(deps: ActivityDeps) {
   const ledger = createLedger(deps.db);
 
-  async function terminate(instances: readonly InstanceRef[], reason: string): Promise<number> {
-    await ledger.markTerminating(instances.map((i) => i.instanceId), reason);
+  async function terminate(instances: readonly InstanceRef[], reason: string, onlyUnstarted = false): Promise<number> {
+    if (onlyUnstarted) {
+      const still = new Set(await ledger.markUnstartedTerminating(instances.map((i) => i.instanceId), reason));
+      instances = instances.filter((i) => still.has(i.instanceId));
+    } else {
+      await ledger.markTerminating(instances.map((i) => i.instanceId), reason);
+    }
     for (const [region, ids] of byRegion(instances)) {
       await deps.ec2.terminateInstances(region, ids);
       heartbeat({ region });
@@ -26,8 +31,9 @@ export function terminateActivities(deps: ActivityDeps) {
   }
 
   return {
-    async terminateInstances(req: { instances: InstanceRef[]; reason: string }): Promise<number> {
-      return terminate(req.instances, req.reason);
+    /** With `onlyUnstarted` (scale-down), instances that called instanceStarted meanwhile are spared. */
+    async terminateInstances(req: { instances: InstanceRef[]; reason: string; onlyUnstarted?: boolean }): Promise<number> {
+      return terminate(req.instances, req.reason, req.onlyUnstarted ?? false);
     },
 
     /**

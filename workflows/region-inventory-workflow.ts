@@ -3,6 +3,7 @@
 // not with worker types. A failed pass is recorded and retried at the next interval.
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { failureMessage, publicFailure } from './failures';
 import { inventoryPassesQuery, refreshNowSignal } from './messages';
 import { REGION_DATA, REGION_EC2 } from './activity-options';
 
@@ -18,7 +19,6 @@ export interface RegionInventoryState { schema: 1; passes: number; lastPriceRefr
 const ec2 = wf.proxyActivities<Activities>(REGION_EC2);
 const data = wf.proxyActivities<Activities>(REGION_DATA);
 
-const message = (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err));
 
 export async function regionInventoryWorkflow(input: RegionInventoryInput, carried?: RegionInventoryState): Promise<void> {
   const state: RegionInventoryState = carried ?? { schema: 1, passes: 0, lastPriceRefresh: 0 };
@@ -30,23 +30,23 @@ export async function regionInventoryWorkflow(input: RegionInventoryInput, carri
   wf.setHandler(inventoryPassesQuery, () => state.passes, { description: 'Inventory passes finished so far' });
   const firstPass = state.passes;
   for (;;) {
+    woken = false; // a refreshNow that arrives during the pass wakes the next one at once
     if (pricesDue || Date.now() - state.lastPriceRefresh >= input.priceIntervalMs) {
       pricesDue = false;
       try {
         await ec2.refreshSpotPrices(input.region);
         state.lastPriceRefresh = Date.now();
       } catch (err) {
-        wf.log.warn('spot price refresh failed', { region: input.region, error: message(err) });
+        wf.log.warn('spot price refresh failed', { region: input.region, error: failureMessage(err) });
       }
     }
     try {
       const summary = await ec2.refreshRegion(input.region);
       wf.setCurrentDetails(`Pass ${state.passes + 1} at ${new Date().toISOString()}: ${JSON.stringify(summary)}`);
     } catch (err) {
-      await data.recordRegionError({ region: input.region, error: message(err) }).catch(() => undefined);
+      await data.recordRegionError({ region: input.region, error: publicFailure(err) }).catch(() => undefined);
     }
     state.passes++;
-    woken = false;
     await wf.condition(() => woken, input.intervalMs);
     if (wf.workflowInfo().continueAsNewSuggested || state.passes - firstPass >= (input.iterationsPerRun ?? 500)) {
       await wf.condition(wf.allHandlersFinished);

@@ -7,7 +7,7 @@ import type { LaunchOutcome } from '../activities/launch';
 import type { Observation } from '../activities/observe';
 import { planIteration, type IterationInput } from '../src/domain/iteration-plan';
 import type { Offering } from '../src/domain/offerings';
-import { failureMessage } from './failures';
+import { failureMessage, publicFailure } from './failures';
 import type { IterationReport } from './messages';
 import type { WorkerTypeLoopState, WorkerTypeWorkflowInput } from './worker-type-workflow';
 import { LOOP_DATA, LOOP_EC2, LOOP_LAUNCH, LOOP_QUEUE } from './activity-options';
@@ -36,7 +36,7 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
   try {
     report.pendingTasks = await queue.countPendingTasks(input.workerType);
   } catch (err) {
-    report.queueError = failureMessage(err);
+    report.queueError = publicFailure(err);
   }
   const base: IterationInput = {
     definition: obs.definition, pendingTasks: report.pendingTasks, capacity: { ...obs.capacity }, unstarted: obs.unstarted,
@@ -65,10 +65,10 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
 async function terminate(terminations: { instanceId: string; region: string; reason: string }[], report: IterationReport): Promise<void> {
   if (terminations.length === 0) return;
   try {
-    await ec2.terminateInstances({ instances: terminations, reason: terminations[0]!.reason });
+    await ec2.terminateInstances({ instances: terminations, reason: terminations[0]!.reason, onlyUnstarted: true });
     report.terminated.push(...terminations.map((t) => ({ instanceId: t.instanceId, reason: t.reason })));
   } catch (err) {
-    report.notes.push(`termination failed: ${failureMessage(err)}`);
+    report.notes.push(`termination failed: ${publicFailure(err)}`);
   }
 }
 
@@ -81,7 +81,8 @@ async function launchAll(
     try {
       return await launcher.launchInstance({ workerType: input.workerType, clientToken: clientToken(state.iteration, round, slot), offering });
     } catch (err) {
-      return { outcome: 'invalid', code: 'LaunchFailed', message: failureMessage(err) };
+      wf.log.warn('launch failed after its retries', { error: failureMessage(err) });
+      return { outcome: 'invalid', code: 'LaunchFailed', message: publicFailure(err) };
     }
   }));
   let capacityFailure = false;
@@ -97,6 +98,8 @@ async function launchAll(
       report.launchFailures.push({ ...where, code: result.code });
     } else if (result.outcome === 'invalid') {
       report.launchFailures.push({ ...where, code: result.code, message: result.message });
+      // An activity that gave up may still have launched: count it until the inventory knows.
+      if (result.code === 'LaunchFailed') base.capacity.requested += o.capacity;
     } else {
       report.notes.push(`launch skipped: ${result.reason}`);
     }

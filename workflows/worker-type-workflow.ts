@@ -48,10 +48,13 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
   const startIteration = state.iteration;
 
   for (;;) {
+    woken = false; // a signal that arrives during the pass wakes the next one at once
     const next = await provisionOnce(input, state);
-    if (typeof next === 'object') return next.done;
+    if (typeof next === 'object') {
+      if (woken) continue; // re-created (or changed) while it was being removed
+      return next.done;
+    }
     if (next === 'again') continue;
-    woken = false;
     const interval = Math.round(input.intervalMs * (0.9 + 0.2 * Math.random()));
     await wf.condition(() => woken, interval);
     const perRun = input.iterationsPerRun ?? 500;

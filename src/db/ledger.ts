@@ -93,9 +93,25 @@ export function createLedger(db: PrismaClient) {
       });
     },
 
+    /**
+     * Marks for termination only those of `instanceIds` that still have not called
+     * instanceStarted, in one statement, and returns them: an instance that checked in after
+     * it was chosen is spared. Retries see rows they marked themselves (still unstarted).
+     */
+    async markUnstartedTerminating(instanceIds: string[], reason: string): Promise<string[]> {
+      if (instanceIds.length === 0) return [];
+      const rows = await db.$queryRaw<{ instanceId: string }[]>`
+        UPDATE "Instance" SET state = 'stopping', "terminationReason" = ${reason}
+        WHERE "instanceId" = ANY(${instanceIds}) AND started IS NULL AND state <> 'terminated'
+        RETURNING "instanceId"`;
+      return rows.map((r) => r.instanceId);
+    },
+
     /** Check-in of a booting instance (API instanceStarted); only for the secret's own worker type. */
     async markStarted(instanceId: string, workerType: string, now: Date) {
-      await db.instance.updateMany({ where: { instanceId, workerType, started: null }, data: { started: now } });
+      await db.instance.updateMany({
+        where: { instanceId, workerType, started: null, state: { in: ['requested', 'pending', 'running'] } }, data: { started: now },
+      });
     },
   };
 }

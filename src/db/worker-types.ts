@@ -21,6 +21,17 @@ export function withDefaults(def: WorkerTypeDefinition): Required<WorkerTypeDefi
   };
 }
 
+/** An update keeps the stored values of the optional fields the body leaves out. */
+export function mergeUpdate(existing: WorkerType, body: WorkerTypeDefinition): WorkerTypeDefinition {
+  return {
+    ...body,
+    minCapacity: body.minCapacity ?? existing.minCapacity,
+    canUseOndemand: body.canUseOndemand ?? existing.canUseOndemand,
+    canUseSpot: body.canUseSpot ?? existing.canUseSpot,
+    availabilityZones: body.availabilityZones ?? existing.availabilityZones,
+  };
+}
+
 function toColumns(def: Required<WorkerTypeDefinition>) {
   return {
     description: def.description, owner: def.owner,
@@ -92,17 +103,12 @@ export function createWorkerTypeRepository(db: PrismaClient) {
       return { outcome: same ? 'unchanged' : 'conflict', workerType: existing };
     },
 
-    /** Replaces the given fields; absent optional fields keep their stored values. Null when absent. */
+    /**
+     * Stores `def` in one statement (callers merge and validate it first, see mergeUpdate);
+     * optional fields it leaves out take their defaults. Null when the worker type is absent.
+     */
     async update(name: string, def: WorkerTypeDefinition, now: Date): Promise<WorkerType | null> {
-      const existing = await this.get(name);
-      if (!existing) return null;
-      const merged = withDefaults({
-        ...def,
-        minCapacity: def.minCapacity ?? existing.minCapacity,
-        canUseOndemand: def.canUseOndemand ?? existing.canUseOndemand,
-        canUseSpot: def.canUseSpot ?? existing.canUseSpot,
-        availabilityZones: def.availabilityZones ?? existing.availabilityZones,
-      });
+      const merged = withDefaults(def);
       const result = await db.workerType.updateManyAndReturn({
         where: { name },
         data: { ...toColumns(merged), lastModified: now, revision: { increment: 1 } },

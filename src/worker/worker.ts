@@ -38,6 +38,10 @@ export function buildActivityDeps(config: Config, db: PrismaClient, overrides: {
       rootUrl: config.taskclusterRootUrl,
       allowedRegions: config.allowedRegions,
       registrationTimeoutMs: config.timing.registrationTimeoutMs,
+      // A booting instance must still find its secret when the registration timeout is long.
+      secretLifetimeMs: Math.max(DEFAULT_SETTINGS.secretLifetimeMs, config.timing.registrationTimeoutMs + 10 * 60_000),
+      // Prices must outlive the refresh interval, or spot has no known price between refreshes.
+      spotPriceMaxAgeMs: Math.max(DEFAULT_SETTINGS.spotPriceMaxAgeMs, 2 * config.timing.spotPriceIntervalMs),
       maxInstanceLifetimeMs: config.timing.maxInstanceLifetimeMs,
     },
   };

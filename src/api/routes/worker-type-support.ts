@@ -48,15 +48,13 @@ export async function assertLaunchable(name: string, def: WorkerTypeDefinition, 
  * definition is stored anyway and the worker's reconciler starts the loop later.
  */
 export async function notifyLoop(name: string, change: 'changed' | 'removed', services: ApiServices, regions: string[] = []): Promise<void> {
-  try {
-    if (change === 'changed') {
-      await services.workflows.refreshRegions(regions.filter((r) => services.config.allowedRegions.includes(r)));
-      await services.workflows.workerTypeChanged(name);
-    } else {
-      await services.workflows.workerTypeRemoved(name);
+  const calls = change === 'changed'
+    ? [services.workflows.workerTypeChanged(name), services.workflows.refreshRegions(regions.filter((r) => services.config.allowedRegions.includes(r)))]
+    : [services.workflows.workerTypeRemoved(name)];
+  for (const result of await Promise.allSettled(calls)) {
+    if (result.status === 'rejected') {
+      services.logger.warn({ workerType: name, err: String(result.reason) }, 'could not signal a workflow; the reconciler will start it');
     }
-  } catch (err) {
-    services.logger.warn({ workerType: name, err: String(err) }, 'could not signal the provisioning workflow; the reconciler will');
   }
 }
 

@@ -2,6 +2,7 @@
 import { testLaunchSpecs } from '../../domain/launch-spec';
 import { newSlugid } from '../../slugid';
 import { conflict, notFound } from '../errors';
+import { mergeUpdate } from '../../db/worker-types';
 import { workerTypeParam } from '../params';
 import { defineRoute, type Route } from '../route';
 import { MAX_LIST_ITEMS } from '../schemas/common';
@@ -34,8 +35,9 @@ export const workerTypeRoutes: Route[] = [
     description: 'Replaces the definition of an existing worker type; optional fields left out keep their values.',
     params: { workerType: workerTypeParam }, scopes: MANAGE, input: CreateWorkerTypeRequest, output: WorkerTypeResponse,
     handler: async ({ params, body }, services) => {
-      await assertLaunchable(params.workerType, body, services);
-      const updated = await services.workerTypes.update(params.workerType, body, services.now());
+      const merged = mergeUpdate(await getOr404(params.workerType, services), body);
+      await assertLaunchable(params.workerType, merged, services); // what is stored is what was checked
+      const updated = await services.workerTypes.update(params.workerType, merged, services.now());
       if (!updated) throw notFound(`Worker type ${params.workerType}`);
       services.logger.info({ workerType: params.workerType }, 'worker type updated');
       await notifyLoop(params.workerType, 'changed', services, body.regions.map((r) => r.region));
