@@ -46,6 +46,17 @@ describe('createWorkerType / workerType / updateWorkerType', () => {
     expect(lm).toEqual({ workerType: 'updated', lastModified: updated.lastModified });
   });
 
+  test('an update is validated as it will be stored, with the optional fields it leaves out', async () => {
+    const p = h.provisioner();
+    await p.createWorkerType('merged', workerTypeDefinition({ minCapacity: 5 }));
+    const body = workerTypeDefinition({ maxCapacity: 2 });
+    delete body.minCapacity;
+    const err = await failure(p.updateWorkerType('merged', body));
+    expect(err).toMatchObject({ status: 400, code: 'InputError' });
+    expect(err.message).toContain('minCapacity: must not exceed maxCapacity');
+    expect(await p.workerType('merged')).toMatchObject({ minCapacity: 5, maxCapacity: 20 });
+  });
+
   test('missing worker types are 404, not 500', async () => {
     const p = h.provisioner();
     for (const call of [p.workerType('nope'), p.workerTypeLastModified('nope'), p.getLaunchSpecs('nope'),

@@ -1,10 +1,11 @@
 // End to end: the real API (driven by taskcluster-client 1.6.3), the real worker on a real
 // Temporal dev server, moto as EC2 and the local Queue server. Capacity follows the Queue,
 // instances carry the right type, tags and user data, and state matches EC2 at every step.
+import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { reconcileLoops } from '../../src/worker/worker';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
-import { workerTypeDefinition } from '../support/fixtures';
+import { fixtureAmis, workerTypeDefinition } from '../support/fixtures';
 import { ownedInstances, userDataOf, volumeTags, type MotoInstance } from '../support/moto-inspect';
 import { TEST_REGIONS } from '../support/environment';
 
@@ -86,19 +87,6 @@ test('tokens and credentials never reach workflow history, search attributes or 
   }
 });
 
-/** Every string and payload of a Temporal object as text: payload data (bytes) decoded from UTF-8. */
-function readable(value: unknown): string {
-  const parts: string[] = [];
-  const walk = (v: unknown): void => {
-    if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
-    else if (typeof v === 'string') parts.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(value);
-  return parts.join('\n');
-}
-
 test('lower demand terminates only instances that never started', async () => {
   const started = (await h.db.instance.findMany({ where: { workerType: WT, started: { not: null } } })).map((r) => r.instanceId);
   expect(started).toHaveLength(1);
@@ -122,18 +110,50 @@ test('terminateAllInstancesOfWorkerType leaves none running', async () => {
   await eventually(stateMatchesMoto, 'state to match moto after terminate-all');
 });
 
-test('remove leaves none, and shutdown sweeps every tagged instance in every region', async () => {
+test('remove leaves none', async () => {
   setPending(2);
   await eventually(async () => (await allLive()).length === 2, 'instances again');
   await h.provisioner().removeWorkerType(WT);
   await eventually(async () => (await allLive()).length === 0, 'no instance after remove', 60_000);
+});
+
+test('shutdown sweeps every tagged instance in every region, started ones and orphans included', async () => {
   const other = 'e2e-other';
   await h.provisioner().createWorkerType(other, workerTypeDefinition({ minCapacity: 1 }));
-  await eventually(async () => (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).length >= 1, 'the other worker type launched');
+  const [started] = await eventually(async () => {
+    const l = (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).filter((i) => i.tags.WorkerType?.endsWith(`/${other}`));
+    return l.length === 1 && l;
+  }, 'the other worker type launched');
+  const { securityToken } = await userDataOf(h.env.rawEc2('us-west-2'), started!.id) as { securityToken: string };
+  await h.provisioner(null).instanceStarted(started!.id, securityToken);
   await h.provisioner().updateWorkerType(other, workerTypeDefinition({ minCapacity: 0 }));
+  const iteration = (await h.provisioner().state(other)).lastIteration.iteration;
+  await eventually(async () => (await h.provisioner().state(other)).lastIteration.iteration >= iteration + 3, 'three more iterations');
+  const before = await Promise.all(TEST_REGIONS.map((r) => ownedInstances(h.env.rawEc2(r), h.config.provisionerId)));
+  expect(before.flat().map((i) => i.id)).toEqual([started!.id]); // a started instance survives scale-down
+  // An orphan: tagged as ours, unknown to the ledger, in the other region.
+  await h.env.rawEc2('us-east-1').send(new RunInstancesCommand({
+    ImageId: fixtureAmis['us-east-1'], MinCount: 1, MaxCount: 1, InstanceType: 'c5.xlarge',
+    TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Owner', Value: h.config.provisionerId }] }],
+  }));
   await h.provisioner().shutdownEverySingleEc2InstanceManagedByThisProvisioner();
   await eventually(async () => {
     const lists = await Promise.all(TEST_REGIONS.map((r) => ownedInstances(h.env.rawEc2(r), h.config.provisionerId)));
     return lists.every((l) => l.length === 0);
   }, 'no tagged instance in any region', 60_000);
+  const row = await h.db.instance.findFirst({ where: { instanceId: started!.id } });
+  expect(['shutdown of every instance requested', 'terminate-all requested']).toContain(row?.terminationReason);
 });
+
+/** Every string and payload of a Temporal object as text: payload data (bytes) decoded from UTF-8. */
+function readable(value: unknown): string {
+  const parts: string[] = [];
+  const walk = (v: unknown): void => {
+    if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
+    else if (typeof v === 'string') parts.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return parts.join('\n');
+}

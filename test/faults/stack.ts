@@ -132,6 +132,12 @@ export async function expectConsistent(stack: Inspectable, workerType: string, n
   }));
   const secrets = await stack.db.secret.findMany({ where: { workerType, tokenHash: { in: hashes } } });
   expect(secrets).toHaveLength(n);
+  // Nothing else was ever launched: every instance EC2 ever had for this worker type, terminated
+  // ones included, is exactly one ledger row (a duplicate later scaled down would show here).
+  const everLaunched = (await Promise.all(TEST_REGIONS.map((r) => ownedInstances(stack.rawEc2(r), stack.config.provisionerId, false))))
+    .flat().filter((i) => i.tags.WorkerType === `${stack.config.provisionerId}/${workerType}`);
+  const ledgerIds = (await stack.db.instance.findMany({ where: { workerType, instanceId: { not: null } } })).map((r) => r.instanceId).sort();
+  expect(everLaunched.map((i) => i.id).sort()).toEqual(ledgerIds);
   return live;
 }
 
