@@ -57,6 +57,18 @@ describe('createWorkerType / workerType / updateWorkerType', () => {
     expect(await p.workerType('merged')).toMatchObject({ minCapacity: 5, maxCapacity: 20 });
   });
 
+  test('an AMI or a security group EC2 does not have is a 400 naming it, and nothing is stored', async () => {
+    const p = h.provisioner();
+    const regions = (workerTypeDefinition().regions as Array<Record<string, unknown>>).map((r, i) =>
+      (i === 0 ? { ...r, launchSpec: { ImageId: 'ami-0badbadbadbadbad0' } } : r));
+    const noAmi = await failure(p.createWorkerType('no-ami', workerTypeDefinition({ regions })));
+    expect(noAmi).toMatchObject({ status: 400, code: 'InputError' });
+    expect(noAmi.message).toContain('ami-0badbadbadbadbad0 not found in us-west-2');
+    const noGroup = await failure(p.createWorkerType('no-group', workerTypeDefinition({ launchSpec: { SecurityGroups: ['no-such-group'] } })));
+    expect(noGroup.message).toContain('security group(s) no-such-group not found');
+    expect(await h.db.workerType.count({ where: { name: { in: ['no-ami', 'no-group'] } } })).toBe(0);
+  });
+
   test('missing worker types are 404, not 500', async () => {
     const p = h.provisioner();
     for (const call of [p.workerType('nope'), p.workerTypeLastModified('nope'), p.getLaunchSpecs('nope'),

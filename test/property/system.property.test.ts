@@ -32,7 +32,7 @@ const stepArb = fc.record({
   spotPrice: fc.constantFrom(0.05, 0.2, 0.45, 0.8),
   iceZone: fc.constantFrom(null, 'us-west-2a', 'us-west-2b'),
   raiseMax: fc.integer({ min: 0, max: 2 }),
-  minShare: fc.double({ min: 0, max: 1, noNaN: true }),
+  min: fc.integer({ min: 0, max: 6 }),
   interrupt: fc.boolean(),
 });
 const runArb = fc.record({ canUseOndemand: fc.boolean(), steps: fc.array(stepArb, { minLength: 3, maxLength: 4 }) });
@@ -77,13 +77,16 @@ test('invariants hold over random sequences of demand, prices, failures and defi
     try {
       for (const step of steps) {
         setMarket(step.spotPrice, step.iceZone);
+        await pricesAt(step.spotPrice); // every launch of this step knows the step's price
+        const stepStart = new Date();
         limits.max += step.raiseMax;
-        limits.min = Math.floor(step.minShare * limits.max);
+        limits.min = Math.min(step.min, limits.max);
         await h.provisioner().updateWorkerType(wt, body());
         h.env.queue.setPending(h.config.provisionerId, wt, step.demand);
-        if (step.interrupt) await interruptOne(wt);
         await iterationsPass(wt, 2);
-        await checkStep(wt, limits, step.spotPrice, violations);
+        await checkFloor(wt, limits, step.spotPrice, violations);
+        if (step.interrupt && await interruptOne(wt)) interruptions++;
+        await checkLedger(wt, limits, step.spotPrice, stepStart, violations);
       }
     } finally {
       clearInterval(sampler);
@@ -92,12 +95,22 @@ test('invariants hold over random sequences of demand, prices, failures and defi
     }
     expect(violations).toEqual([]);
   }), { numRuns: 3, seed: Number(process.env.PROPERTY_SEED ?? 20261129), endOnFailure: true });
+  expect(interruptions).toBeGreaterThan(0); // the vanished-instance invariant was exercised
 });
 
-async function interruptOne(wt: string) {
+let interruptions = 0;
+
+const pricesAt = (price: number) => eventually(async () => {
+  const rows = await h.db.spotPrice.findMany({ where: { region: 'us-west-2', instanceType: 'c5.xlarge' } });
+  return rows.length > 0 && rows.every((r) => r.price === price);
+}, `spot price ${price} stored`, 30_000, 100);
+
+/** Terminates one live instance behind the provisioner's back, as a spot interruption would; false when none. */
+async function interruptOne(wt: string): Promise<boolean> {
   const live = (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).filter((i) => i.tags.WorkerType?.endsWith(`/${wt}`));
-  if (live.length === 0) return;
+  if (live.length === 0) return false;
   await h.env.rawEc2('us-west-2').send(new TerminateInstancesCommand({ InstanceIds: [live[0]!.id] }));
+  return true;
 }
 
 /** Resolves once an inventory pass that started after this call has finished. */
@@ -107,10 +120,13 @@ async function inventoryPassStartedAfterNow() {
   await eventually(async () => (await region.query(inventoryPassesQuery)) >= passes + 2, 'a full inventory pass', 30_000, 100);
 }
 
-async function checkStep(wt: string, limits: Limits, spotPrice: number, violations: string[]) {
+async function checkFloor(wt: string, limits: Limits, spotPrice: number, violations: string[]) {
   const capacityNow = liveCapacity(await ledger(wt));
   const affordable = spotPrice <= limits.maxPrice || limits.canUseOndemand;
   if (affordable && capacityNow < limits.min) violations.push(`capacity ${capacityNow} below min ${limits.min} one interval after the change`);
+}
+
+async function checkLedger(wt: string, limits: Limits, spotPrice: number, stepStart: Date, violations: string[]) {
   const live = (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).filter((i) => i.tags.WorkerType?.endsWith(`/${wt}`));
   await inventoryPassStartedAfterNow();
   const rows = await ledger(wt);
@@ -122,5 +138,7 @@ async function checkStep(wt: string, limits: Limits, spotPrice: number, violatio
     const utility = UTILITY[r.instanceType] ?? 1;
     if (r.price > limits.maxPrice * utility + 1e-6) violations.push(`${r.instanceId} bid ${r.price} above ${limits.maxPrice} x ${utility}`);
     if (r.market === 'on-demand' && !limits.canUseOndemand) violations.push(`${r.instanceId} on-demand while not allowed`);
+    // The market price actually paid: this step's spot price per utility unit (the same for both types).
+    if (r.launched >= stepStart && r.market === 'spot' && spotPrice > limits.maxPrice) violations.push(`${r.instanceId} spot at ${spotPrice} per unit above ${limits.maxPrice}`);
   }
 }
