@@ -77,7 +77,10 @@ test('invariants hold over random sequences of demand, prices, failures and defi
     try {
       for (const step of steps) {
         setMarket(step.spotPrice, step.iceZone);
-        await pricesAt(step.spotPrice); // every launch of this step knows the step's price
+        await pricesAt(step.spotPrice);
+        // Launches decided before the price change may still be executing: let two whole
+        // iterations pass, so every launch reserved from here on was decided at this price.
+        await iterationsPass(wt, 2);
         const stepStart = new Date();
         limits.max += step.raiseMax;
         limits.min = Math.min(step.min, limits.max);
