@@ -217,7 +217,8 @@ const INDEXED_VALUE_TYPES: Record<SearchAttributeCliType, number> = {
  */
 async function prepareNamespace(address: string, wanted: Record<string, SearchAttributeCliType>): Promise<void> {
   // lazy + ensureConnected inside try: a failed connect must not leave a channel retrying.
-  const connection = Connection.lazy({ address, connectTimeout: 10_000 });
+  // Generous: a server reopening a large SQLite file on a busy machine can take a while to answer.
+  const connection = Connection.lazy({ address, connectTimeout: STARTUP_TIMEOUT_MS });
   try {
     await connection.ensureConnected();
     const namespace = 'default';

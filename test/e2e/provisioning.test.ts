@@ -127,8 +127,8 @@ test('shutdown sweeps every tagged instance in every region, started ones and or
   const { securityToken } = await userDataOf(h.env.rawEc2('us-west-2'), started!.id) as { securityToken: string };
   await h.provisioner(null).instanceStarted(started!.id, securityToken);
   await h.provisioner().updateWorkerType(other, workerTypeDefinition({ minCapacity: 0 }));
-  const iteration = (await h.provisioner().state(other)).lastIteration.iteration;
-  await eventually(async () => (await h.provisioner().state(other)).lastIteration.iteration >= iteration + 3, 'three more iterations');
+  const iteration = (await h.provisioner().state(other)).lastIteration?.iteration ?? 0;
+  await eventually(async () => ((await h.provisioner().state(other)).lastIteration?.iteration ?? 0) >= iteration + 3, 'three more iterations');
   const before = await Promise.all(TEST_REGIONS.map((r) => ownedInstances(h.env.rawEc2(r), h.config.provisionerId)));
   expect(before.flat().map((i) => i.id)).toEqual([started!.id]); // a started instance survives scale-down
   // An orphan: tagged as ours, unknown to the ledger, in the other region.
