@@ -6,6 +6,7 @@ import { workerTypeParam } from '../params';
 import { defineRoute, type Route } from '../route';
 import type { ApiServices } from '../services';
 import { BackendStatusResponse, StateResponse, TerminationResponse } from '../schemas/operations';
+import { getOr404 } from './worker-type-support';
 
 /** A region whose inventory has not completed for this long is reported unhealthy. */
 const REGION_STALE_FACTOR = 3;
@@ -71,7 +72,7 @@ export const operationRoutes: Route[] = [
       + 'The loop carries on provisioning afterwards. Operators can send the same `terminateAll` signal from the Temporal UI.',
     params: { workerType: workerTypeParam }, scopes: [['aws-provisioner:terminate-all-worker-type:<workerType>']], output: TerminationResponse,
     handler: async ({ params }, services) => {
-      await getDefinition(params.workerType, services);
+      await getOr404(params.workerType, services);
       try {
         await services.workflows.terminateAll(params.workerType);
       } catch {
@@ -149,10 +150,4 @@ async function backendStatus(services: ApiServices) {
     queue: queueHealth,
     regions: regionHealth,
   };
-}
-
-async function getDefinition(name: string, services: ApiServices) {
-  const def = await services.workerTypes.get(name);
-  if (!def) throw notFound(`Worker type ${name}`);
-  return def;
 }
