@@ -35,7 +35,8 @@ export function inventoryActivities(deps: ActivityDeps) {
     // Our instances are never stopped on purpose; a stopped one only keeps its volumes billing.
     if (s.state === 'stopped') return 'stopped';
     if (now - launched > settings.maxInstanceLifetimeMs) return 'zombie';
-    if (row && !row.started && now - launched > settings.registrationTimeoutMs) return 'unregistered';
+    // The timeout runs from EC2's launch time; a registered instance (its secret claimed) is never reaped for it.
+    if (row && !row.registered && now - launched > settings.registrationTimeoutMs) return 'unregistered';
     return null;
   }
 
@@ -103,8 +104,8 @@ export function inventoryActivities(deps: ActivityDeps) {
       }
       summary.vanished = await markVanished(rows, new Set(snapshots.map((s) => s.instanceId)), matched, now);
       for (const [reason, chosen] of reap) {
-        // An instance that checks in after it was judged unregistered is spared.
-        const ids = reason === 'unregistered' ? await ledger.markUnstartedTerminating(chosen, reason) : chosen;
+        // An instance that registers after it was judged unregistered is spared.
+        const ids = reason === 'unregistered' ? await ledger.markUnregisteredTerminating(chosen, reason) : chosen;
         if (reason !== 'unregistered') await ledger.markTerminating(ids, reason);
         if (ids.length === 0) continue;
         await deps.ec2.terminateInstances(region, ids);

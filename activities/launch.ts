@@ -5,7 +5,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { Ec2Error } from '../src/aws/errors';
 import { createLedger } from '../src/db/ledger';
-import { hashToken } from '../src/db/secret-box';
+import { createSecretRepository } from '../src/db/secrets';
 import { fromRow } from '../src/db/worker-types';
 import { buildLaunchSpec } from '../src/domain/launch-spec';
 import type { Offering } from '../src/domain/offerings';
@@ -26,12 +26,7 @@ export const THROTTLE_RETRY_DELAY_MS = 20_000;
 
 export function launchActivities(deps: ActivityDeps) {
   const ledger = createLedger(deps.db);
-
-  async function storeSecret(token: string, workerType: string, secrets: Record<string, unknown>, expiration: Date) {
-    const tokenHash = hashToken(token);
-    const ciphertext = deps.secretBox.encrypt(JSON.stringify({ secrets, scopes: [] }), `secret:${tokenHash}:${workerType}`);
-    await deps.db.secret.upsert({ where: { tokenHash }, create: { tokenHash, workerType, ciphertext, expiration }, update: {} });
-  }
+  const secrets = createSecretRepository(deps.db, deps.secretBox);
 
   return {
     /** Heartbeats throughout (LOOP_LAUNCH.heartbeatTimeout): a dead worker's launch is retried within seconds. */
@@ -64,7 +59,7 @@ export function launchActivities(deps: ActivityDeps) {
       return { outcome: 'invalid', code: 'InvalidLaunchSpecifications', message: built.reasons.join('; ') };
     }
     const expiration = new Date(reservation.launched.getTime() + deps.settings.secretLifetimeMs);
-    await storeSecret(securityToken, workerType, built.launchInfo.secrets, expiration);
+    await secrets.createForLaunch(securityToken, { workerType, secrets: built.launchInfo.secrets, scopes: [] }, expiration, clientToken);
     return runInstance(req, built.launchInfo.launchSpec, securityToken);
   }
 
@@ -92,7 +87,7 @@ export function launchActivities(deps: ActivityDeps) {
         return { outcome: 'skipped', reason: 'an earlier attempt of this launch already reached EC2' };
       }
       await ledger.recordLaunchFailed(clientToken, `launch failed: ${err.code}`);
-      await deps.db.secret.deleteMany({ where: { tokenHash: hashToken(securityToken) } });
+      await secrets.remove(securityToken);
       if (err.kind === 'capacity') return { outcome: 'capacity', code: err.code };
       return { outcome: 'invalid', code: err.code, message: err.message };
     }

@@ -3,7 +3,8 @@
 // No EC2 calls: regions are read by the region inventory loops only.
 import { fromRow } from '../src/db/worker-types';
 import { createLedger } from '../src/db/ledger';
-import type { LedgerCapacity, UnstartedInstance } from '../src/domain/iteration-plan';
+import type { LedgerCapacity } from '../src/domain/capacity-states';
+import type { UnregisteredInstance } from '../src/domain/iteration-plan';
 import type { SpotQuote } from '../src/domain/offerings';
 import type { WorkerType } from '../src/domain/worker-type';
 import type { ActivityDeps } from './deps';
@@ -11,7 +12,8 @@ import type { ActivityDeps } from './deps';
 export interface Observation {
   definition: WorkerType & Required<Pick<WorkerType, 'minCapacity' | 'canUseOndemand' | 'canUseSpot' | 'availabilityZones'>>;
   capacity: LedgerCapacity;
-  unstarted: UnstartedInstance[];
+  /** Instances that have not registered (the wire name is kept for recorded histories). */
+  unstarted: UnregisteredInstance[];
   zones: Record<string, string[]>;
   spotQuotes: SpotQuote[];
 }
@@ -29,7 +31,7 @@ export function observeActivities(deps: ActivityDeps) {
       const since = new Date(deps.now().getTime() - deps.settings.spotPriceMaxAgeMs);
       const [capacity, unstarted, statuses, prices] = await Promise.all([
         ledger.capacity(workerType),
-        ledger.unstarted(workerType),
+        ledger.unregistered(workerType),
         deps.db.regionStatus.findMany({ where: { region: { in: regions } } }),
         deps.db.spotPrice.findMany({ where: { region: { in: regions }, instanceType: { in: types }, fetchedAt: { gte: since } } }),
       ]);

@@ -17,7 +17,7 @@ export function terminateActivities(deps: ActivityDeps) {
 
   async function terminate(instances: readonly InstanceRef[], reason: string, onlyUnstarted = false): Promise<number> {
     if (onlyUnstarted) {
-      const still = new Set(await ledger.markUnstartedTerminating(instances.map((i) => i.instanceId), reason));
+      const still = new Set(await ledger.markUnregisteredTerminating(instances.map((i) => i.instanceId), reason));
       instances = instances.filter((i) => still.has(i.instanceId));
     } else {
       await ledger.markTerminating(instances.map((i) => i.instanceId), reason);
@@ -31,7 +31,7 @@ export function terminateActivities(deps: ActivityDeps) {
   }
 
   return {
-    /** With `onlyUnstarted` (scale-down), instances that called instanceStarted meanwhile are spared. */
+    /** With `onlyUnstarted` (scale-down; the wire name is kept), instances that registered meanwhile are spared. */
     async terminateInstances(req: { instances: InstanceRef[]; reason: string; onlyUnstarted?: boolean }): Promise<number> {
       return terminate(req.instances, req.reason, req.onlyUnstarted ?? false);
     },

@@ -19,7 +19,11 @@ export interface Config {
   secretsKey: Buffer | undefined;
   /** Identity that signs the temporary credentials handed to booting workers. */
   credentialsIssuer: { clientId: string; accessToken: string | undefined };
-  /** TaskCluster root URL advertised to workers in their user data. */
+  /**
+   * TaskCluster root URL advertised to workers in their user data; its ingress routes
+   * `/api/aws-provisioner/v1` to this API. Required in production; empty only in dev and
+   * cli modes before dev mode supplies its local one.
+   */
   taskclusterRootUrl: string;
   allowedRegions: string[];
   logLevel: string;
@@ -37,6 +41,8 @@ export interface Config {
   rateLimitWritesPerMinute: number;
   /** Folder for dev-mode state (embedded database, generated keys). */
   dataDir: string;
+  /** Dev mode: port of the local root URL (the local Queue, and the API forwarded under it). */
+  devQueuePort: number;
 }
 
 export interface Timing {
@@ -67,7 +73,7 @@ type Env = Record<string, string | undefined>;
 /** Parses the environment; throws ConfigError listing every problem. */
 export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const problems: string[] = [];
-  const port = parsePort(env.PORT, problems);
+  const port = parsePort('PORT', env.PORT, 5557, problems);
   const publicUrl = parseUrl('PUBLIC_URL', env.PUBLIC_URL ?? `http://127.0.0.1:${port}`, problems);
   const provisionerId = env.PROVISIONER_ID ?? 'aws-provisioner-v1';
   if (!PROVISIONER_ID.test(provisionerId)) problems.push('PROVISIONER_ID must match ^[a-zA-Z0-9-_]{1,38}$');
@@ -85,30 +91,35 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems);
   const rootUrl = env.TASKCLUSTER_ROOT_URL ? parseUrl('TASKCLUSTER_ROOT_URL', env.TASKCLUSTER_ROOT_URL, problems) : undefined;
   const queueBaseUrl = env.QUEUE_BASE_URL ? parseUrl('QUEUE_BASE_URL', env.QUEUE_BASE_URL, problems) : undefined;
-  if (!rootUrl && !queueBaseUrl && mode === 'production') problems.push('TASKCLUSTER_ROOT_URL (or QUEUE_BASE_URL) is required to reach the Queue');
-  const taskclusterRootUrl = (rootUrl ?? 'https://taskcluster.net').replace(/\/+$/, '');
+  // Workers since 2018-09 find this service only at <root URL>/api/aws-provisioner/v1, so the
+  // root URL written into their user data must be the real one, never a guess.
+  if (!rootUrl && mode === 'production') {
+    problems.push('TASKCLUSTER_ROOT_URL is required: workers reach this API at <TASKCLUSTER_ROOT_URL>/api/aws-provisioner/v1');
+  }
+  const taskclusterRootUrl = (rootUrl ?? '').replace(/\/+$/, '');
   const queue = rootUrl || queueBaseUrl ? (queueBaseUrl ? { baseUrl: queueBaseUrl } : { rootUrl }) : undefined;
   const temporal = { address: env.TEMPORAL_ADDRESS || undefined, namespace: env.TEMPORAL_NAMESPACE || 'default' };
   if (!temporal.address && mode === 'production') problems.push('TEMPORAL_ADDRESS is required (host:port of the Temporal frontend)');
   const ec2Endpoint = env.AWS_ENDPOINT_URL_EC2 ? parseUrl('AWS_ENDPOINT_URL_EC2', env.AWS_ENDPOINT_URL_EC2, problems) : undefined;
   const awsCredentialsConfigured = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
   const timing = parseTiming(env, problems);
+  const devQueuePort = parsePort('DEV_QUEUE_PORT', env.DEV_QUEUE_PORT, 5558, problems);
   const rateLimitWritesPerMinute = parsePositiveInteger('RATE_LIMIT_WRITES_PER_MINUTE', env.RATE_LIMIT_WRITES_PER_MINUTE, 600, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode, port, databaseUrl, publicUrl: publicUrl.replace(/\/+$/, ''), provisionerId, rootAccessToken, secretsKey,
     credentialsIssuer: { clientId: issuerId, accessToken: issuerToken },
     taskclusterRootUrl, allowedRegions, logLevel, trustProxy, temporal, ec2Endpoint, awsCredentialsConfigured, queue, timing,
-    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data',
+    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort,
   };
 }
 
-function parsePort(raw: string | undefined, problems: string[]): number {
-  if (raw === undefined || raw === '') return 5557;
+function parsePort(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push(`PORT must be an integer between 0 and 65535 (got "${raw}")`);
-    return 5557;
+    problems.push(`${name} must be an integer between 0 and 65535 (got "${raw}")`);
+    return fallback;
   }
   return port;
 }

@@ -39,7 +39,7 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
     report.queueError = publicFailure(err);
   }
   const base: IterationInput = {
-    definition: obs.definition, pendingTasks: report.pendingTasks, capacity: { ...obs.capacity }, unstarted: obs.unstarted,
+    definition: obs.definition, pendingTasks: report.pendingTasks, capacity: { ...obs.capacity }, unregistered: obs.unstarted,
     allowedRegions: input.allowedRegions, zones: obs.zones, spotQuotes: obs.spotQuotes, cooldowns: state.cooldowns,
     now, excessStreak: state.excessStreak,
   };

@@ -2,11 +2,12 @@
 // (state `requested`, keyed by its ClientToken) before RunInstances is called, so capacity
 // in flight is always counted, and a retried launch finds its own reservation.
 import type { Instance, PrismaClient } from '../generated/prisma/client';
-import type { LedgerCapacity, UnstartedInstance } from '../domain/iteration-plan';
+import { addCapacity, NO_CAPACITY, type LedgerCapacity, type LedgerState } from '../domain/capacity-states';
+import type { UnregisteredInstance } from '../domain/iteration-plan';
 
-export type InstanceState = 'requested' | 'pending' | 'running' | 'stopping' | 'terminated';
+export type { LedgerState };
 /** States that hold (or may soon hold) capacity. */
-export const LIVE_STATES: InstanceState[] = ['requested', 'pending', 'running'];
+export const LIVE_STATES: LedgerState[] = ['requested', 'pending', 'running'];
 
 export interface LaunchReservation {
   clientToken: string; workerType: string; region: string; zone: string; instanceType: string;
@@ -14,31 +15,28 @@ export interface LaunchReservation {
 }
 
 /** Maps an EC2 state name onto the ledger's states. */
-export function ledgerState(ec2State: string): InstanceState {
+export function ledgerState(ec2State: string): LedgerState {
   if (ec2State === 'pending') return 'pending';
   if (ec2State === 'running') return 'running';
   if (ec2State === 'terminated') return 'terminated';
   return 'stopping';
 }
 
-interface CapacityRow { workerType: string; running: number | null; pending: number | null; requested: number | null }
+interface CapacityGroup { workerType: string; state: LedgerState; registered: boolean; capacity: number }
 
 /**
- * Capacity units per worker type, as provisioning counts them: `running` are instances that
- * called instanceStarted (their worker is up and assumed busy); `pending` are instances EC2
- * is booting or has booted whose worker has not registered yet (they will absorb pending
- * tasks); `requested` are launches EC2 has not shown yet.
+ * Capacity units per worker type, classified by `capacityStateOf` (src/domain/capacity-states):
+ * one grouped statement, whatever the number of instances.
  */
 export async function capacityByWorkerType(db: PrismaClient, workerType?: string): Promise<Record<string, LedgerCapacity>> {
-  const rows = await db.$queryRaw<CapacityRow[]>`
-    SELECT "workerType",
-      SUM(CASE WHEN state = 'running' AND started IS NOT NULL THEN capacity ELSE 0 END)::int AS running,
-      SUM(CASE WHEN state = 'pending' OR (state = 'running' AND started IS NULL) THEN capacity ELSE 0 END)::int AS pending,
-      SUM(CASE WHEN state = 'requested' THEN capacity ELSE 0 END)::int AS requested
+  const groups = await db.$queryRaw<CapacityGroup[]>`
+    SELECT "workerType", state, (registered IS NOT NULL) AS registered, SUM(capacity)::int AS capacity
     FROM "Instance"
     WHERE state IN ('requested', 'pending', 'running') AND (${workerType ?? null}::text IS NULL OR "workerType" = ${workerType ?? null})
-    GROUP BY "workerType"`;
-  return Object.fromEntries(rows.map((r) => [r.workerType, { running: r.running ?? 0, pending: r.pending ?? 0, requested: r.requested ?? 0 }]));
+    GROUP BY "workerType", state, (registered IS NOT NULL)`;
+  const totals: Record<string, LedgerCapacity> = {};
+  for (const g of groups) totals[g.workerType] = addCapacity(totals[g.workerType] ?? NO_CAPACITY, g, g.capacity);
+  return totals;
 }
 
 export function createLedger(db: PrismaClient) {
@@ -65,13 +63,13 @@ export function createLedger(db: PrismaClient) {
     },
 
     async capacity(workerType: string): Promise<LedgerCapacity> {
-      return (await capacityByWorkerType(db, workerType))[workerType] ?? { running: 0, pending: 0, requested: 0 };
+      return (await capacityByWorkerType(db, workerType))[workerType] ?? NO_CAPACITY;
     },
 
-    /** Live instances that never called instanceStarted: the only candidates for scale-down. */
-    async unstarted(workerType: string): Promise<UnstartedInstance[]> {
+    /** Live instances that have not registered: the only candidates for scale-down (see mayScaleDown). */
+    async unregistered(workerType: string): Promise<UnregisteredInstance[]> {
       const rows = await db.instance.findMany({
-        where: { workerType, state: { in: ['pending', 'running'] }, started: null, instanceId: { not: null } },
+        where: { workerType, state: { in: ['pending', 'running'] }, registered: null, instanceId: { not: null } },
       });
       return rows.map((r) => ({ instanceId: r.instanceId!, region: r.region, capacity: r.capacity, price: r.price, launchedAt: r.launched.getTime() }));
     },
@@ -94,24 +92,17 @@ export function createLedger(db: PrismaClient) {
     },
 
     /**
-     * Marks for termination only those of `instanceIds` that still have not called
-     * instanceStarted, in one statement, and returns them: an instance that checked in after
-     * it was chosen is spared. Retries see rows they marked themselves (still unstarted).
+     * Marks for termination only those of `instanceIds` that still have not registered, in one
+     * statement, and returns them: an instance whose worker claimed its secret after it was
+     * chosen is spared. Retries see rows they marked themselves (still unregistered).
      */
-    async markUnstartedTerminating(instanceIds: string[], reason: string): Promise<string[]> {
+    async markUnregisteredTerminating(instanceIds: string[], reason: string): Promise<string[]> {
       if (instanceIds.length === 0) return [];
       const rows = await db.$queryRaw<{ instanceId: string }[]>`
         UPDATE "Instance" SET state = 'stopping', "terminationReason" = ${reason}
-        WHERE "instanceId" = ANY(${instanceIds}) AND started IS NULL AND state <> 'terminated'
+        WHERE "instanceId" = ANY(${instanceIds}) AND registered IS NULL AND state <> 'terminated'
         RETURNING "instanceId"`;
       return rows.map((r) => r.instanceId);
-    },
-
-    /** Check-in of a booting instance (API instanceStarted); only for the secret's own worker type. */
-    async markStarted(instanceId: string, workerType: string, now: Date) {
-      await db.instance.updateMany({
-        where: { instanceId, workerType, started: null, state: { in: ['requested', 'pending', 'running'] } }, data: { started: now },
-      });
     },
   };
 }

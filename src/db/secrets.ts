@@ -14,6 +14,9 @@ export interface SecretPayload {
 
 interface SecretRow { tokenHash: string; workerType: string; ciphertext: string; expiration: Date }
 
+/** What instanceStarted found: the check-in registered its instance, or the secret is not tied to a launch, or nothing. */
+export type CheckIn = 'registered' | 'untied' | 'not-found';
+
 export function createSecretRepository(db: PrismaClient, box: SecretBox) {
   const seal = (hash: string, p: SecretPayload) =>
     box.encrypt(JSON.stringify({ secrets: p.secrets, scopes: p.scopes }), `secret:${hash}:${p.workerType}`);
@@ -43,20 +46,58 @@ export function createSecretRepository(db: PrismaClient, box: SecretBox) {
     },
 
     /**
-     * Reads and deletes in one statement: of concurrent readers exactly one gets the
-     * payload. Expired secrets are not returned (the sweep deletes them).
+     * The secret of one launch, tied to its ledger row. Idempotent for a retried launch (the
+     * same token and client token): the first row is kept.
+     */
+    async createForLaunch(token: string, payload: SecretPayload, expiration: Date, launchClientToken: string): Promise<void> {
+      const tokenHash = hashToken(token);
+      await db.secret.upsert({
+        where: { tokenHash },
+        create: { tokenHash, workerType: payload.workerType, ciphertext: seal(tokenHash, payload), expiration, launchClientToken },
+        update: {},
+      });
+    },
+
+    /**
+     * Claims the secret: reads and deletes it and registers the instance of its launch, in
+     * one statement, so of concurrent readers exactly one gets the payload and the instance
+     * is registered exactly when its secret was handed out. Expired secrets are not returned
+     * (the sweep deletes them). A removeSecret without a successful claim registers nothing.
      */
     async take(token: string, now: Date): Promise<SecretPayload | null> {
       const rows = await db.$queryRaw<SecretRow[]>`
-        DELETE FROM "Secret" WHERE "tokenHash" = ${hashToken(token)} AND "expiration" > ${now}
-        RETURNING "tokenHash", "workerType", "ciphertext", "expiration"`;
+        WITH taken AS (
+          DELETE FROM "Secret" WHERE "tokenHash" = ${hashToken(token)} AND "expiration" > ${now}
+          RETURNING "tokenHash", "workerType", "ciphertext", "expiration", "launchClientToken"
+        ), registered AS (
+          UPDATE "Instance" SET registered = ${now}, "registeredBy" = 'getSecret'
+          FROM taken
+          WHERE "Instance"."clientToken" = taken."launchClientToken" AND "Instance".registered IS NULL
+            AND "Instance".state IN ('requested', 'pending', 'running')
+          RETURNING "Instance"."clientToken"
+        )
+        SELECT "tokenHash", "workerType", "ciphertext", "expiration" FROM taken`;
       return rows[0] ? open(rows[0]) : null;
     },
 
-    /** The worker type of the unexpired secret for this token, or null. */
-    async workerTypeOf(token: string, now: Date): Promise<string | null> {
-      const row = await db.secret.findFirst({ where: { tokenHash: hashToken(token), expiration: { gt: now } }, select: { workerType: true } });
-      return row?.workerType ?? null;
+    /**
+     * instanceStarted: while the secret exists, registers the instance of its launch, which
+     * must be `instanceId` ('not-found' otherwise: a token cannot register another instance).
+     * A secret made with createSecret is tied to no launch: accepted, nothing registered.
+     */
+    async checkIn(token: string, instanceId: string, now: Date): Promise<CheckIn> {
+      const secret = await db.secret.findFirst({
+        where: { tokenHash: hashToken(token), expiration: { gt: now } }, select: { launchClientToken: true },
+      });
+      if (!secret) return 'not-found';
+      if (secret.launchClientToken === null) return 'untied';
+      const launch = await db.instance.findUnique({ where: { clientToken: secret.launchClientToken }, select: { instanceId: true } });
+      if (launch?.instanceId !== instanceId) return 'not-found';
+      await db.instance.updateMany({
+        where: { clientToken: secret.launchClientToken, registered: null, state: { in: ['requested', 'pending', 'running'] } },
+        data: { registered: now, registeredBy: 'instanceStarted' },
+      });
+      return 'registered';
     },
 
     async remove(token: string): Promise<void> {

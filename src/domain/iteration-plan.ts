@@ -5,17 +5,17 @@ import { capacityChange } from './capacity';
 import { rankOfferings, selectLaunches, type Cooldown, type Offering, type SpotQuote } from './offerings';
 import type { WorkerTypeDefinition } from './worker-type';
 
-export interface LedgerCapacity { running: number; pending: number; requested: number }
+import type { LedgerCapacity } from './capacity-states';
 
-/** An instance that never called instanceStarted: the only kind scale-down may terminate. */
-export interface UnstartedInstance { instanceId: string; region: string; capacity: number; price: number; launchedAt: number }
+/** An instance that has not registered (see capacity-states): the only kind scale-down may terminate. */
+export interface UnregisteredInstance { instanceId: string; region: string; capacity: number; price: number; launchedAt: number }
 
 export interface IterationInput {
   definition: WorkerTypeDefinition;
   /** null when the Queue could not be asked: capacity is then kept, never reduced. */
   pendingTasks: number | null;
   capacity: LedgerCapacity;
-  unstarted: readonly UnstartedInstance[];
+  unregistered: readonly UnregisteredInstance[];
   allowedRegions: readonly string[];
   zones: Readonly<Record<string, readonly string[]>>;
   spotQuotes: readonly SpotQuote[];
@@ -75,14 +75,14 @@ function planShrink(input: IterationInput, change: number, notes: string[]): Ite
     return { change, launches: [], terminations: [], excessStreak, notes };
   }
   // Most expensive first, then newest: the cheapest and oldest are likeliest to be useful soon.
-  const candidates = [...input.unstarted].sort((a, b) => b.price / b.capacity - a.price / a.capacity || b.launchedAt - a.launchedAt);
+  const candidates = [...input.unregistered].sort((a, b) => b.price / b.capacity - a.price / a.capacity || b.launchedAt - a.launchedAt);
   const terminations: Termination[] = [];
   let excess = -change;
   for (const instance of candidates) {
     if (instance.capacity > excess) continue;
-    terminations.push({ instanceId: instance.instanceId, region: instance.region, reason: 'excess capacity (never started)' });
+    terminations.push({ instanceId: instance.instanceId, region: instance.region, reason: 'excess capacity (never registered)' });
     excess -= instance.capacity;
   }
-  if (excess > 0) notes.push(`Excess capacity ${excess} left running: started instances are never terminated for scale-down`);
+  if (excess > 0) notes.push(`Excess capacity ${excess} left running: registered instances are never terminated for scale-down`);
   return { change, launches: [], terminations, excessStreak, notes };
 }

@@ -54,9 +54,11 @@ export async function startDevDependencies(config: Config, logger: Logger): Prom
   }
 
   if (!config.queue) {
-    const queue = await startLocalQueueServer({ port: 5558 });
+    // The local root URL: the Queue here, and the API forwarded under /api/aws-provisioner/v1.
+    const queue = await startLocalQueueServer({ port: config.devQueuePort, provisionerUrl: `http://127.0.0.1:${config.port}` });
     stops.push(queue.stop);
     next = { ...next, queue: { rootUrl: queue.url }, taskclusterRootUrl: queue.url };
+    notes.push(`Root URL:     ${queue.url}  (workers find the Queue and this API under it)`);
     notes.push(`Local Queue:  ${queue.baseUrl}  (set pending tasks: curl -X PUT -H 'content-type: application/json' `
       + `-d '{"pendingTasks": 3}' ${queue.baseUrl}/pending/${config.provisionerId}/<workerType>)`);
   }

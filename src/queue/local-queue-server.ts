@@ -8,15 +8,20 @@
 //   GET  /pending/<provisionerId>/<workerType>   {provisionerId, workerType, pendingTasks}; 0 when never set
 //   PUT  /pending/<provisionerId>/<workerType>   body {pendingTasks: n}, n a non-negative integer
 // Errors are TaskCluster-style JSON `{code, message}`. Counts live in memory only.
+// As the local root URL it also forwards `/api/aws-provisioner/v1/...` to the API once told
+// where it is (`routeProvisioner`), so workers that only know the root URL find both services.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IDENTIFIER_REGEXP } from '../domain/identifiers';
+import { forwardToProvisioner, PROVISIONER_PREFIX } from './root-url-forward';
 
 export interface LocalQueueServerOptions {
   /** Default 0: a free port chosen by the kernel. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Base URL of the provisioner API (without `/v1`) that `/api/aws-provisioner/` is forwarded to. */
+  provisionerUrl?: string;
 }
 
 export interface LocalQueueServer {
@@ -26,6 +31,8 @@ export interface LocalQueueServer {
   baseUrl: string;
   /** Sets a count; throws TypeError for an invalid identifier or count. */
   setPending(provisionerId: string, workerType: string, pendingTasks: number): void;
+  /** Forwards `/api/aws-provisioner/...` to the API at `url` (without `/v1`) from now on. */
+  routeProvisioner(url: string): void;
   /** Closes the listener and every open connection. */
   stop(): Promise<void>;
 }
@@ -49,7 +56,12 @@ type Counts = Map<string, number>;
 export async function startLocalQueueServer(options: LocalQueueServerOptions = {}): Promise<LocalQueueServer> {
   const counts: Counts = new Map();
   const started = Date.now();
+  let provisionerUrl = options.provisionerUrl;
   const server = http.createServer((req, res) => {
+    if (provisionerUrl && (req.url ?? '').startsWith(PROVISIONER_PREFIX)) {
+      forwardToProvisioner(req, res, provisionerUrl);
+      return;
+    }
     handle(req, counts, started)
       .then((body) => send(res, 200, body))
       .catch((err: unknown) => {
@@ -70,6 +82,9 @@ export async function startLocalQueueServer(options: LocalQueueServerOptions = {
   return {
     url,
     baseUrl: `${url}/api/queue/v1`,
+    routeProvisioner(url) {
+      provisionerUrl = url;
+    },
     setPending(provisionerId, workerType, pendingTasks) {
       checkIdentifier('provisionerId', provisionerId, TypeError);
       checkIdentifier('workerType', workerType, TypeError);

@@ -102,8 +102,8 @@ describe('listWorkerTypeSummaries', () => {
     await p.createWorkerType('summarised', workerTypeDefinition({ minCapacity: 1 }));
     const row = { workerType: 'summarised', region: 'us-west-2', zone: 'us-west-2a', market: 'spot', price: 0.1 };
     await h.db.instance.createMany({ data: [
-      { ...row, clientToken: 't1', instanceType: 'c5.xlarge', capacity: 1, state: 'running', started: new Date() },
-      { ...row, clientToken: 't2', instanceType: 'c5.2xlarge', capacity: 2, state: 'running', started: new Date() },
+      { ...row, clientToken: 't1', instanceType: 'c5.xlarge', capacity: 1, state: 'running', registered: new Date() },
+      { ...row, clientToken: 't2', instanceType: 'c5.2xlarge', capacity: 2, state: 'running', registered: new Date() },
       { ...row, clientToken: 't3', instanceType: 'c5.xlarge', capacity: 1, state: 'running' },
       { ...row, clientToken: 't4', instanceType: 'c5.2xlarge', capacity: 2, state: 'requested' },
       { ...row, clientToken: 't5', instanceType: 'c5.2xlarge', capacity: 2, state: 'terminated' },

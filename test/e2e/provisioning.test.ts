@@ -72,7 +72,8 @@ test('a booting instance trades its token for credentials, once', async () => {
   await anonymous.removeSecret(securityToken);
   await expect(anonymous.getSecret(securityToken)).rejects.toMatchObject({ statusCode: 404 });
   const row = await h.db.instance.findFirst({ where: { instanceId: instance!.id } });
-  expect(row?.started).toBeInstanceOf(Date);
+  expect(row?.registered).toBeInstanceOf(Date);
+  expect(row?.registeredBy).toBe('instanceStarted');
 });
 
 test('tokens and credentials never reach workflow history, search attributes or logs', async () => {
@@ -87,11 +88,11 @@ test('tokens and credentials never reach workflow history, search attributes or 
   }
 });
 
-test('lower demand terminates only instances that never started', async () => {
-  const started = (await h.db.instance.findMany({ where: { workerType: WT, started: { not: null } } })).map((r) => r.instanceId);
+test('lower demand terminates only instances that never registered', async () => {
+  const started = (await h.db.instance.findMany({ where: { workerType: WT, registered: { not: null } } })).map((r) => r.instanceId);
   expect(started).toHaveLength(1);
   setPending(0);
-  const live = await eventually(async () => { const l = await allLive(); return l.length === 1 && l; }, 'scale-down to the started instance', 60_000);
+  const live = await eventually(async () => { const l = await allLive(); return l.length === 1 && l; }, 'scale-down to the registered instance', 60_000);
   expect(live.map((i) => i.id)).toEqual(started);
   await eventually(stateMatchesMoto, 'state to match moto after scale-down');
 });

@@ -1,6 +1,6 @@
 // Properties of one decision, over random definitions, prices, ledgers and cooldowns:
 // launches never pass maxCapacity, never pay above maxPrice per utility unit, use on-demand
-// only when allowed, avoid offerings cooling down, and scale-down touches only unstarted
+// only when allowed, avoid offerings cooling down, and scale-down touches only unregistered
 // instances without dropping below minCapacity.
 import fc from 'fast-check';
 import { planIteration, type IterationInput } from '../../src/domain/iteration-plan';
@@ -13,7 +13,7 @@ const inputArb: fc.Arbitrary<IterationInput & { onDemand: Record<string, number>
   running: fc.integer({ min: 0, max: 20 }),
   pending: fc.integer({ min: 0, max: 20 }),
   requested: fc.integer({ min: 0, max: 10 }),
-  unstartedCount: fc.integer({ min: 0, max: 10 }),
+  unregisteredCount: fc.integer({ min: 0, max: 10 }),
   spotQuotes: spotQuotesArb,
   onDemand: onDemandArb,
   cooled: fc.array(fc.record({ region: fc.constantFrom(...REGIONS), zone: fc.constantFrom(...Object.values(ZONES).flat()), instanceType: fc.constantFrom('c5.large', 'c5.xlarge'), market: fc.constantFrom('spot' as const, 'on-demand' as const) }), { maxLength: 4 }),
@@ -21,7 +21,7 @@ const inputArb: fc.Arbitrary<IterationInput & { onDemand: Record<string, number>
 }).map((r) => ({
   definition: r.definition, pendingTasks: r.pendingTasks,
   capacity: { running: r.running, pending: r.pending, requested: r.requested },
-  unstarted: Array.from({ length: Math.min(r.unstartedCount, r.pending) }, (_, i) => ({ instanceId: `i-${i}`, region: 'us-west-2', capacity: 1, price: 0.1 * (i + 1), launchedAt: i })),
+  unregistered: Array.from({ length: Math.min(r.unregisteredCount, r.pending) }, (_, i) => ({ instanceId: `i-${i}`, region: 'us-west-2', capacity: 1, price: 0.1 * (i + 1), launchedAt: i })),
   allowedRegions: REGIONS, zones: ZONES, spotQuotes: r.spotQuotes, onDemand: r.onDemand,
   cooldowns: r.cooled.map((c) => ({ ...c, until: 2_000 })), now: 1_000, excessStreak: r.excessStreak,
 }));
@@ -58,10 +58,10 @@ test('on-demand only when allowed, spot only when allowed, never an offering coo
   }), { numRuns: 2000 });
 });
 
-test('scale-down terminates only unstarted instances and never below minCapacity', () => {
+test('scale-down terminates only unregistered instances and never below minCapacity', () => {
   fc.assert(fc.property(inputArb, (input) => {
     const { plan } = run(input);
-    const ids = new Set(input.unstarted.map((u) => u.instanceId));
+    const ids = new Set(input.unregistered.map((u) => u.instanceId));
     const removed = plan.terminations.length;
     const total = input.capacity.running + input.capacity.pending + input.capacity.requested;
     return plan.terminations.every((t) => ids.has(t.instanceId))

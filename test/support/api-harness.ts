@@ -63,6 +63,8 @@ export async function startApiHarness(envVars: Record<string, string> = {}): Pro
   });
   let api: RunningApi | undefined = await startApiServer(services, 0, '127.0.0.1');
   const url = api.url;
+  // The test root URL (the local Queue) routes /api/aws-provisioner/v1 here, as an ingress would.
+  env.queue.routeProvisioner(url);
   return {
     url, env, databaseUrl: env.database.url, db: env.db, services, config: env.config, logs: env.logs,
     advanceClock: (ms) => { offset += ms; },

@@ -59,11 +59,18 @@ test.each([
   expect(problems({ ...production, [name]: value }).join('\n')).toContain(message);
 });
 
-test('a hex secrets key is accepted, and QUEUE_BASE_URL can replace the root URL for the Queue', () => {
-  const { TASKCLUSTER_ROOT_URL: _omit, ...rest } = production;
-  const config = loadConfig({ ...rest, SECRETS_KEY: 'ab'.repeat(32), QUEUE_BASE_URL: 'https://queue.example.com/v1' });
+test('a hex secrets key is accepted, and QUEUE_BASE_URL overrides where the Queue is', () => {
+  const config = loadConfig({ ...production, SECRETS_KEY: 'ab'.repeat(32), QUEUE_BASE_URL: 'https://queue.example.com/v1' });
   expect(config.secretsKey).toEqual(Buffer.alloc(32, 0xab));
   expect(config.queue).toEqual({ baseUrl: 'https://queue.example.com/v1' });
+  expect(config.taskclusterRootUrl).toBe('https://tc.example.com');
+});
+
+test('production never guesses the root URL workers are given, even with QUEUE_BASE_URL', () => {
+  const { TASKCLUSTER_ROOT_URL: _omit, ...rest } = production;
+  const found = problems({ ...rest, QUEUE_BASE_URL: 'https://queue.example.com/v1' }).join('\n');
+  expect(found).toContain('TASKCLUSTER_ROOT_URL is required: workers reach this API at <TASKCLUSTER_ROOT_URL>/api/aws-provisioner/v1');
+  expect(loadConfig({ ...production, TASKCLUSTER_ROOT_URL: 'https://tc.example.com/' }).taskclusterRootUrl).toBe('https://tc.example.com');
 });
 
 test('dev mode needs nothing; the cli mode needs only the database and the key', () => {

@@ -1,4 +1,4 @@
-// The per-iteration decision: growth, the maxCapacity ceiling, scale-down of unstarted
+// The per-iteration decision: growth, the maxCapacity ceiling, scale-down of unregistered
 // instances only, and no scale-down without Queue data.
 import { planIteration, type IterationInput } from '../../src/domain/iteration-plan';
 
@@ -14,7 +14,7 @@ function input(o: Partial<IterationInput> & { min?: number; max?: number } = {})
   const { min, max, ...rest } = o;
   return {
     definition: { ...def, minCapacity: min ?? 0, maxCapacity: max ?? 10 },
-    pendingTasks: 0, capacity: { running: 0, pending: 0, requested: 0 }, unstarted: [],
+    pendingTasks: 0, capacity: { running: 0, pending: 0, requested: 0 }, unregistered: [],
     allowedRegions: ['us-west-2'], zones: { 'us-west-2': ['us-west-2a'] },
     spotQuotes: [{ region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.xlarge', price: 0.1 }],
     cooldowns: [], now: 0, excessStreak: 0, limits: { perOffering: 100, maxLaunches: 100 }, ...rest,
@@ -28,11 +28,11 @@ test.each([
   ['never past maxCapacity counting requested', input({ pendingTasks: 50, capacity: { running: 4, pending: 2, requested: 3 } }), 1, 1, 0],
   ['minCapacity floor with no tasks', input({ pendingTasks: 0, min: 2 }), 2, 2, 0],
   ['Queue unavailable: floor only, no growth', input({ pendingTasks: null, min: 1 }), 1, 1, 0],
-  ['Queue unavailable: no scale-down', input({ pendingTasks: null, capacity: { running: 0, pending: 5, requested: 0 }, unstarted: [booting('i-1')], excessStreak: 5 }), 0, 0, 0],
-  ['first excess iteration waits', input({ pendingTasks: 0, capacity: { running: 0, pending: 2, requested: 0 }, unstarted: [booting('i-1'), booting('i-2')] }), -2, 0, 0],
-  ['persisting excess terminates unstarted instances', input({ pendingTasks: 0, capacity: { running: 0, pending: 2, requested: 0 }, unstarted: [booting('i-1'), booting('i-2')], excessStreak: 1 }), -2, 0, 2],
-  ['scale-down respects minCapacity', input({ pendingTasks: 0, min: 1, capacity: { running: 0, pending: 2, requested: 0 }, unstarted: [booting('i-1'), booting('i-2')], excessStreak: 1 }), -1, 0, 1],
-  ['started instances are never terminated, even above maxCapacity', input({ pendingTasks: 0, max: 1, capacity: { running: 3, pending: 0, requested: 0 }, unstarted: [], excessStreak: 3 }), -2, 0, 0],
+  ['Queue unavailable: no scale-down', input({ pendingTasks: null, capacity: { running: 0, pending: 5, requested: 0 }, unregistered: [booting('i-1')], excessStreak: 5 }), 0, 0, 0],
+  ['first excess iteration waits', input({ pendingTasks: 0, capacity: { running: 0, pending: 2, requested: 0 }, unregistered: [booting('i-1'), booting('i-2')] }), -2, 0, 0],
+  ['persisting excess terminates unregistered instances', input({ pendingTasks: 0, capacity: { running: 0, pending: 2, requested: 0 }, unregistered: [booting('i-1'), booting('i-2')], excessStreak: 1 }), -2, 0, 2],
+  ['scale-down respects minCapacity', input({ pendingTasks: 0, min: 1, capacity: { running: 0, pending: 2, requested: 0 }, unregistered: [booting('i-1'), booting('i-2')], excessStreak: 1 }), -1, 0, 1],
+  ['registered instances are never terminated, even above maxCapacity', input({ pendingTasks: 0, max: 1, capacity: { running: 3, pending: 0, requested: 0 }, unregistered: [], excessStreak: 3 }), -2, 0, 0],
 ])('%s', (_name, inp, change, launches, terminations) => {
   const plan = planIteration(inp);
   expect(plan.change).toBe(change);
@@ -40,10 +40,10 @@ test.each([
   expect(plan.terminations).toHaveLength(terminations);
 });
 
-test('the most expensive unstarted instance goes first', () => {
+test('the most expensive unregistered instance goes first', () => {
   const plan = planIteration(input({
     pendingTasks: 0, capacity: { running: 0, pending: 2, requested: 0 }, min: 1, excessStreak: 1,
-    unstarted: [booting('i-cheap', 0.05), booting('i-dear', 0.2)],
+    unregistered: [booting('i-cheap', 0.05), booting('i-dear', 0.2)],
   }));
   expect(plan.terminations.map((t) => t.instanceId)).toEqual(['i-dear']);
 });

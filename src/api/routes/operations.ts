@@ -1,6 +1,7 @@
 // Operational methods: the state of a worker type, backend health and mass termination.
 import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '../../db/errors';
+import { capacityStateOf, type LedgerState, type RegistrationSource } from '../../domain/capacity-states';
 import { ApiError, notFound } from '../errors';
 import { workerTypeParam } from '../params';
 import { defineRoute, type Route } from '../route';
@@ -20,6 +21,10 @@ async function temporalDown(services: ApiServices): Promise<string | null> {
     services.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'Temporal health check failed');
     return 'unreachable';
   }
+}
+
+function registrationSource(raw: string | null): RegistrationSource | null {
+  return raw === 'getSecret' || raw === 'instanceStarted' ? raw : null;
 }
 
 function unavailable(what: string): ApiError {
@@ -44,7 +49,9 @@ export const operationRoutes: Route[] = [
           workerType: name,
           instances: rows.filter((r) => r.instanceId).map((r) => ({
             id: r.instanceId!, srId: r.market === 'spot' ? 'spot' : 'ondemand', ami: r.imageId ?? '', type: r.instanceType,
-            region: r.region, zone: r.zone, state: r.state, launch: r.launched.toISOString(), started: r.started?.toISOString() ?? null,
+            region: r.region, zone: r.zone, state: r.state, launch: r.launched.toISOString(),
+            registered: r.registered?.toISOString() ?? null, registeredBy: registrationSource(r.registeredBy),
+            capacityState: capacityStateOf({ state: r.state as LedgerState, registered: r.registered !== null }),
           })),
           requests: [], internalTrackedRequests: [],
           summary: {

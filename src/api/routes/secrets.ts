@@ -54,7 +54,8 @@ export const secretRoutes: Route[] = [
     name: 'getSecret', method: 'get', path: '/secret/<token>', stability: 'stable',
     title: 'Get a secret (once)',
     description: 'Returns the secret and fresh 96-hour TaskCluster credentials for the worker type, and deletes the secret: '
-      + 'a second read is a 404. Call instanceStarted before this.',
+      + 'a second read is a 404. Claiming the secret of a launch registers its instance: it counts as running capacity '
+      + 'and is no longer a candidate for scale-down or the registration timeout.',
     params: { token: tokenParam }, scopes: null, output: GetSecretResponse,
     handler: async ({ params, ctx }, services) => {
       const secret = await services.secrets.take(params.token, services.now());
@@ -66,12 +67,12 @@ export const secretRoutes: Route[] = [
   defineRoute({
     name: 'instanceStarted', method: 'get', path: '/instance-started/<instanceId>/<token>', stability: 'stable',
     title: 'Report that an instance started',
-    description: 'Check-in of a booting instance: 204 while its secret exists, 404 otherwise.',
+    description: 'Optional check-in of a booting instance (real workers claim their secret instead, which registers them too): '
+      + '204 while its secret exists and the token belongs to this instance, and the instance is registered; 404 otherwise.',
     params: { instanceId: instanceIdParam, token: tokenParam }, scopes: null,
     handler: async ({ params }, services) => {
-      const workerType = await services.secrets.workerTypeOf(params.token, services.now());
-      if (!workerType) throw new ApiError('ResourceNotFound', NO_SUCH_SECRET);
-      await services.ledger.markStarted(params.instanceId, workerType, services.now());
+      const outcome = await services.secrets.checkIn(params.token, params.instanceId, services.now());
+      if (outcome === 'not-found') throw new ApiError('ResourceNotFound', NO_SUCH_SECRET);
       return { status: 204 };
     },
   }),

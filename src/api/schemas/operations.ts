@@ -10,9 +10,14 @@ const InstanceEntry = Type.Object({
   type: Type.String({ description: 'Instance type' }),
   region: Type.String(),
   zone: Type.String(),
-  state: Type.String({ description: 'requested, pending, running, stopping or terminated' }),
+  state: Type.String({ description: 'Ledger state: requested, pending, running, stopping or terminated' }),
   launch: DateTime('When it was launched'),
-  started: Type.Union([DateTime('When it called instanceStarted'), Type.Null()]),
+  registered: Type.Union([DateTime('When it registered: its secret was claimed with getSecret, or it called instanceStarted'), Type.Null()]),
+  registeredBy: Type.Union([Type.Literal('getSecret'), Type.Literal('instanceStarted'), Type.Null()]),
+  capacityState: Type.Union([Type.Literal('requested'), Type.Literal('pending'), Type.Literal('running'), Type.Null()], {
+    description: 'How it counts in the summary: requested (EC2 has not shown it), pending (booting, secret not claimed), '
+      + 'running (registered and still in EC2); null when it holds no capacity (stopping or terminated)',
+  }),
 }, { additionalProperties: false });
 
 export const StateResponse = Type.Object({
