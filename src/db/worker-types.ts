@@ -116,9 +116,15 @@ export function createWorkerTypeRepository(db: PrismaClient) {
       return result[0] ? fromRow(result[0]) : null;
     },
 
-    /** True when a row was deleted. */
+    /**
+     * True when a row was deleted. The worker type's unclaimed one-time secrets go in the same
+     * transaction: no instance may obtain credentials for a worker type that no longer exists.
+     */
     async remove(name: string): Promise<boolean> {
-      const { count } = await db.workerType.deleteMany({ where: { name } });
+      const [{ count }] = await db.$transaction([
+        db.workerType.deleteMany({ where: { name } }),
+        db.secret.deleteMany({ where: { workerType: name } }),
+      ]);
       return count > 0;
     },
   };

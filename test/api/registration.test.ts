@@ -89,3 +89,16 @@ test('of 10 concurrent getSecret calls one wins, and the instance is registered 
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   expect(await row(l.clientToken)).toMatchObject({ registeredBy: 'getSecret' });
 });
+
+test('removing a worker type deletes its unclaimed secrets with it', async () => {
+  const p = h.provisioner();
+  await p.createWorkerType('reg-gone', workerTypeDefinition());
+  const secrets = createSecretRepository(h.db, new SecretBox(h.config.secretsKey!));
+  const [token, other] = [newSlugid(), newSlugid()];
+  const later = new Date(Date.now() + 600_000);
+  await secrets.createForLaunch(token, { workerType: 'reg-gone', secrets: {}, scopes: [] }, later, `gone-${newSlugid()}`);
+  await secrets.createForLaunch(other, { workerType: 'reg', secrets: {}, scopes: [] }, later, `kept-${newSlugid()}`);
+  await p.removeWorkerType('reg-gone');
+  expect(await failure(h.provisioner(null).getSecret(token))).toMatchObject({ status: 404 });
+  await expect(h.provisioner(null).getSecret(other)).resolves.toMatchObject({ data: {} });
+});

@@ -27,6 +27,7 @@ const REQUIRED_VARIABLES: ShellEnv = {
 /** Variables src/config.ts reads that the compose file deliberately leaves out, and why. */
 const NOT_PASSED = {
   DATA_DIR: 'dev mode only',
+  DEV_QUEUE_PORT: 'dev mode only',
   AWS_PROFILE: 'needs a mounted credentials file',
   AWS_WEB_IDENTITY_TOKEN_FILE: 'needs a mounted token file',
   AWS_CONTAINER_CREDENTIALS_FULL_URI: 'set by a container platform, not by compose',

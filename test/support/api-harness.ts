@@ -3,6 +3,7 @@
 import type { Config } from '../../src/config';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { buildServices, startApiServer, type RunningApi } from '../../src/api/server';
+import { freePort } from '../../src/dev/local-host';
 import type { ApiServices } from '../../src/api/services';
 import { ROOT_TOKEN, SECRETS_KEY, startTestEnvironment, type TestEnvironment } from './environment';
 
@@ -56,12 +57,14 @@ export type AwsProvisionerClient = Record<MethodName, ClientMethod>;
 
 /** The API on an ephemeral port over a full test environment (no worker unless started). */
 export async function startApiHarness(envVars: Record<string, string> = {}): Promise<ApiHarness> {
-  const env = await startTestEnvironment(envVars);
+  // The API's own address is what instances are told (provisionerBaseUrl), so it is fixed first.
+  const port = await freePort();
+  const env = await startTestEnvironment({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...envVars });
   let offset = 0;
   const services = buildServices(env.config, env.db, env.logger, {
     workflows: env.workflows, ec2: env.ec2, now: () => new Date(Date.now() + offset),
   });
-  let api: RunningApi | undefined = await startApiServer(services, 0, '127.0.0.1');
+  let api: RunningApi | undefined = await startApiServer(services, port, '127.0.0.1');
   const url = api.url;
   // The test root URL (the local Queue) routes /api/aws-provisioner/v1 here, as an ingress would.
   env.queue.routeProvisioner(url);
