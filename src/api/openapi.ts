@@ -20,17 +20,17 @@ function operation(route: Route): Json {
     : { 204: { description: 'Success, no content' } };
   responses['400'] = errorResponse('Invalid parameters or body; the message names the field');
   if (route.scopes) {
-    responses['401'] = errorResponse('Missing or invalid Hawk credentials');
+    responses['401'] = errorResponse('Missing or invalid Hawk credentials, or a payload hash that does not match the body');
     responses['403'] = errorResponse('The client lacks the required scopes');
     if (route.method !== 'get') {
       responses['429'] = errorResponse('The client made more write requests this minute than allowed; see Retry-After');
     }
   }
-  if (route.input) {
-    // Checked while reading the body, before its schema (body.ts).
+  if (route.input || route.scopes) {
+    // Checked while reading the body (body.ts): for its schema, or for a Hawk payload hash.
     responses['413'] = errorResponse('The body is larger than 1 MiB');
-    responses['415'] = errorResponse('The Content-Type is neither JSON nor text/plain');
   }
+  if (route.input) responses['415'] = errorResponse('The Content-Type is neither JSON nor text/plain');
   responses['404'] = errorResponse('Not found');
   responses['409'] = errorResponse('Conflicts with the stored state');
   responses['503'] = errorResponse('A dependency is unavailable; retry later');

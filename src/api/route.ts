@@ -15,6 +15,8 @@ export interface ParamSpec {
 export interface AuthenticatedClient {
   clientId: string;
   scopes: string[];
+  /** Set for temporary credentials only (their certificate's seed); see rateKey in rate-limit.ts. */
+  certificateSeed?: string;
 }
 
 export interface RouteRequest<P extends string, B> {

@@ -1,10 +1,12 @@
 // Turns route declarations into Koa routes. Order of checks for every request:
-// URL params (400) -> authentication (401) -> write rate limit (429) -> body (400/413) ->
-// scopes (403) -> handler, then the response is checked against the declared output schema.
+// URL params (400) -> authentication, payload hash included (401) -> body (400/413/415) ->
+// scopes (403) -> write rate limit (429) -> handler, then the response is checked against
+// the declared output schema. Only authorized writes reach the rate limit, so refused
+// requests cannot spend anyone's budget.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { expandScopeTemplate, satisfiesScopes } from '../domain/scopes';
-import { readJsonBody } from './body';
+import { readJsonBody, readRawBody } from './body';
 import { ApiError } from './errors';
 import { enforceWriteLimit } from './rate-limit';
 import type { AuthenticatedClient, Route } from './route';
@@ -28,9 +30,11 @@ async function handle(route: Route, ctx: Context, services: ApiServices): Promis
   ctx.state.routeName = route.name;
   const params = checkParams(route, ctx.params as Record<string, string>);
   const client = route.scopes ? await authenticate(ctx, services) : undefined;
-  if (client && route.method !== 'get') await enforceWriteLimit(ctx, services, client.clientId);
   const body = route.input ? await checkBody(route, ctx) : undefined;
-  if (route.scopes && client) authorize(route, client, params, body);
+  if (client) {
+    authorize(route, client, params, body);
+    if (route.method !== 'get') await enforceWriteLimit(ctx, services, client);
+  }
   const result = await route.handler({ params, body, client, ctx }, services);
   if (result.body === undefined) {
     ctx.status = result.status ?? 204;
@@ -65,13 +69,15 @@ async function authenticate(ctx: Context, services: ApiServices): Promise<Authen
   const defaultPort = services.config.publicUrl.startsWith('https:') ? 443 : 80;
   const result = await services.authenticate({
     method: ctx.method, url: ctx.originalUrl, host: hostname, port: portText ? Number(portText) : defaultPort, authorization,
+    readPayload: async () => ({ body: await readRawBody(ctx), contentType: ctx.get('content-type') }),
   });
   if (!result.ok) {
     services.logger.info({ route: ctx.state.routeName, reason: result.reason }, 'authentication failed');
     throw new ApiError('AuthenticationFailed', 'Authentication failed.');
   }
   ctx.state.clientId = result.clientId;
-  return { clientId: result.clientId, scopes: result.scopes };
+  const { clientId, scopes, certificateSeed } = result;
+  return certificateSeed === undefined ? { clientId, scopes } : { clientId, scopes, certificateSeed };
 }
 
 function splitHost(host: string): [string, string | undefined] {

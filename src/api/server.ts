@@ -1,7 +1,6 @@
 // Wires the API process: repositories, authentication, the Koa app and the HTTP server,
 // plus the periodic sweep of expired secrets, Hawk nonces and rate-limit windows.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PrismaClient } from '../generated/prisma/client';
@@ -18,20 +17,15 @@ import { createRateLimitStore } from '../db/rate-limits';
 import type { Ec2Gateway } from '../aws/ec2-gateway';
 import { createLaunchabilityChecker } from '../aws/launchability';
 import type { WorkflowControl } from '../temporal/workflow-control';
-import { createHawkAuthenticator, type ClientLookup } from './auth/hawk-authenticator';
+import { HAWK_SKEW_SEC, createHawkAuthenticator, type ClientLookup } from './auth/hawk-authenticator';
 import { createApp } from './app';
+import { DEFAULT_LIMITS, listen, type ServerLimits } from './http-server';
 import { RATE_WINDOW_MS } from './rate-limit';
 import { MAX_LIST_ITEMS } from './schemas/common';
 import type { ApiServices } from './services';
 
+export { HAWK_SKEW_SEC };
 export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
-/** Allowed difference between a Hawk timestamp and the server clock, either way. */
-export const HAWK_SKEW_SEC = 60;
-/**
- * A nonce must be kept while its timestamp can pass the skew check (ts + skew); a second
- * skew of margin covers replicas whose clocks differ by up to that much.
- */
-const NONCE_RETAIN_MS = 2 * HAWK_SKEW_SEC * 1000;
 
 export interface ExternalServices {
   workflows: WorkflowControl;
@@ -50,7 +44,7 @@ export function buildServices(config: Config, db: PrismaClient, logger: Logger, 
   const lookup: ClientLookup = async (clientId) =>
     clientId === ROOT_CLIENT_ID ? { clientId, accessToken: rootToken, scopes: ['*'] } : clients.credentials(clientId);
   const instances = createInstanceRepository(db);
-  const nonces = createNonceStore(db, { retainMs: NONCE_RETAIN_MS });
+  const nonces = createNonceStore(db, { skewMs: HAWK_SKEW_SEC * 1000 });
   return {
     config, logger, now, startedAt: Date.now(),
     workerTypes: createWorkerTypeRepository(db),
@@ -76,26 +70,26 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Starts listening; resolves once the port is bound. */
-export async function startApiServer(services: ApiServices, port: number, host = '0.0.0.0'): Promise<RunningApi> {
+/**
+ * Starts listening; resolves once the port is bound. `close` is graceful (http-server.ts):
+ * requests in flight finish, then a sweep still running finishes, before it resolves.
+ * `limits` default to MAX_CONNECTIONS and SHUTDOWN_GRACE_MS; only tests lower them.
+ */
+export async function startApiServer(
+  services: ApiServices, port: number, host = '0.0.0.0', limits: Partial<ServerLimits> = {},
+): Promise<RunningApi> {
   const app = createApp(services);
-  const server = http.createServer(app.callback());
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const sweep = setInterval(() => void sweepExpired(services), SWEEP_INTERVAL_MS);
+  const listening = await listen(app.callback(), port, host, services.logger, { ...DEFAULT_LIMITS, ...limits });
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = setInterval(() => { sweeping = sweepExpired(services); }, SWEEP_INTERVAL_MS);
   sweep.unref();
-  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${bound}`,
-    server,
+    url: listening.url,
+    server: listening.server,
     close: async () => {
       clearInterval(sweep);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
+      await sweeping;
     },
   };
 }

@@ -9,7 +9,7 @@ export interface NonceStore {
    * Resolves true when `key` was recorded before (a replay), otherwise records it and
    * resolves false. One INSERT ... ON CONFLICT DO NOTHING decides, so of concurrent
    * requests with the same key on any replicas exactly one sees false.
-   * `tsMs` is the request's Hawk timestamp; the key is kept until `tsMs + retainMs`.
+   * `tsMs` is the request's Hawk timestamp; the key is kept until `tsMs + 2 * skewMs`.
    * Database errors propagate (the caller answers 5xx, never "replay").
    */
   seen(key: string, tsMs: number): Promise<boolean>;
@@ -18,18 +18,21 @@ export interface NonceStore {
 }
 
 /**
- * `retainMs` must be at least the authenticator's timestamp skew: a request stays
- * acceptable until `ts + skew` on the server clock. An expired row that is not yet swept
- * still counts as seen, which is harmless: its timestamp already fails the skew check.
+ * `skewMs` is the authenticator's allowed timestamp skew: a request stays acceptable until
+ * `ts + skew` on the server clock, so its key must be kept at least that long; a second
+ * skew of margin covers replicas whose clocks differ by up to that much. An expired row
+ * that is not yet swept still counts as seen, which is harmless: its timestamp already
+ * fails the skew check.
  */
-export function createNonceStore(db: PrismaClient, opts: { retainMs: number }): NonceStore {
-  if (!(opts.retainMs > 0)) throw new RangeError('retainMs must be positive');
+export function createNonceStore(db: PrismaClient, opts: { skewMs: number }): NonceStore {
+  if (!(opts.skewMs > 0)) throw new RangeError('skewMs must be positive');
+  const retainMs = 2 * opts.skewMs;
   return {
     async seen(key, tsMs) {
       if (!Number.isSafeInteger(tsMs)) throw new RangeError('tsMs must be an integer number of milliseconds');
       const keyHash = createHash('sha256').update(key, 'utf8').digest('hex');
       const inserted = await db.$executeRaw`
-        INSERT INTO "HawkNonce" ("keyHash", "expiresAt") VALUES (${keyHash}, ${new Date(tsMs + opts.retainMs)})
+        INSERT INTO "HawkNonce" ("keyHash", "expiresAt") VALUES (${keyHash}, ${new Date(tsMs + retainMs)})
         ON CONFLICT ("keyHash") DO NOTHING`;
       return inserted === 0;
     },

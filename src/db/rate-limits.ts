@@ -1,22 +1,24 @@
-// Fixed-window request counters per client in PostgreSQL, shared by every API replica.
+// Fixed-window request counters per rate key in PostgreSQL, shared by every API replica.
+// Column `clientId` holds the rate key: a client id, or for temporary credentials one with
+// a `#temp:` suffix (src/api/rate-limit.ts).
 import type { PrismaClient } from '../generated/prisma/client';
 
 export interface RateLimitStore {
   /**
-   * Counts one request of `clientId` in the window starting at `windowStart` and returns
+   * Counts one request of rate key `key` in the window starting at `windowStart` and returns
    * the window's count including it. One upsert-increment, so concurrent requests on any
    * replicas each get a distinct count.
    */
-  hit(clientId: string, windowStart: Date): Promise<number>;
+  hit(key: string, windowStart: Date): Promise<number>;
   /** Deletes windows that started before `cutoff`; returns how many. */
   sweepBefore(cutoff: Date): Promise<number>;
 }
 
 export function createRateLimitStore(db: PrismaClient): RateLimitStore {
   return {
-    async hit(clientId, windowStart) {
+    async hit(key, windowStart) {
       const rows = await db.$queryRaw<{ count: number }[]>`
-        INSERT INTO "RateLimit" ("clientId", "windowStart", "count") VALUES (${clientId}, ${windowStart}, 1)
+        INSERT INTO "RateLimit" ("clientId", "windowStart", "count") VALUES (${key}, ${windowStart}, 1)
         ON CONFLICT ("clientId", "windowStart") DO UPDATE SET "count" = "RateLimit"."count" + 1
         RETURNING "count"`;
       const count = rows[0]?.count;

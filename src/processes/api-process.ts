@@ -20,5 +20,11 @@ export async function startApiProcess(config: Config, db: PrismaClient, logger: 
   const temporal = lazyWorkflowControl(config, temporalAddress);
   const ec2 = createEc2Gateway(createEc2Clients(ec2OptionsFor(config)));
   const api = await startApiServer(buildServices(config, db, logger, { workflows: temporal.control, ec2 }), config.port);
-  return { ...api, stopAll: async () => { await api.close(); await temporal.close(); } };
+  // The API closes first: requests in flight may still signal workflows.
+  const stopAll = async () => {
+    logger.info('API stops accepting connections; finishing requests in flight');
+    await api.close();
+    await temporal.close();
+  };
+  return { ...api, stopAll };
 }

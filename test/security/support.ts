@@ -27,6 +27,9 @@ export interface Signed {
   /** Seconds since the epoch, or any string to put in `ts` verbatim; default: now. */
   timestamp?: number | string;
   nonce?: string;
+  /** When given, the header carries a payload hash over it and `contentType`. */
+  payload?: string;
+  contentType?: string;
 }
 
 export function hawkHeader(s: Signed): string {
@@ -34,7 +37,7 @@ export function hawkHeader(s: Signed): string {
   const uri = { protocol: 'http:', hostname: s.host, port: String(s.port), pathname: s.path, search: '' };
   const { field, err } = clientHawk.client.header(uri, s.method, {
     credentials: { id: s.credentials.clientId, key: s.credentials.accessToken, algorithm: 'sha256' },
-    timestamp: s.timestamp, nonce: s.nonce,
+    timestamp: s.timestamp, nonce: s.nonce, payload: s.payload, contentType: s.contentType,
   });
   if (err) throw new Error(err);
   return field as string;

@@ -37,6 +37,21 @@ describe('unstorable', () => {
     expect(unstorable({ userData: { 'k\u0000': 1 } }, 'body')).toBe('body/userData: object keys must not contain U+0000');
   });
 
+  test.each([
+    ['a lone high surrogate', 'a\ud800b'],
+    ['a high surrogate at the end', 'ab\udbff'],
+    ['a lone low surrogate', '\udc00'],
+    ['a pair in the wrong order', '\udc00\ud800'],
+    ['a pair followed by a lone low surrogate', '\ud83d\ude00\ude00'],
+  ])('%s in a string or a key is named by path', (_name, text) => {
+    expect(unstorable({ userData: { list: ['ok', text] } }, 'body')).toBe('body/userData/list/1: must not contain a lone UTF-16 surrogate');
+    expect(unstorable({ userData: { [text]: 1 } }, 'body')).toBe('body/userData: object keys must not contain a lone UTF-16 surrogate');
+  });
+
+  test('surrogate pairs (characters outside the BMP) pass', () => {
+    expect(unstorable({ ['\ud83d\ude00']: ['\ud83d\ude00', 'x\u{10FFFF}y', '\uffff'] }, 'body')).toBeUndefined();
+  });
+
   test('nesting past the limit is refused without recursion, however deep', () => {
     expect(unstorable(nested(MAX_BODY_DEPTH + 1), 'body')).toMatch(/nested deeper than 64 levels$/);
     const depth = 200_000;

@@ -1,7 +1,7 @@
 // Temporary credentials: certificates issued by taskcluster-client 1.6.3 must verify here,
 // and certificates issued here must verify here and match the client's format.
 import path from 'node:path';
-import { createHawkAuthenticator, type ClientRecord } from '../../src/api/auth/hawk-authenticator';
+import { HAWK_SKEW_SEC, createHawkAuthenticator, type ClientRecord } from '../../src/api/auth/hawk-authenticator';
 import {
   certificateSignature,
   createTemporaryCredentials,
@@ -52,6 +52,9 @@ function tcCredentials(o: { scopes?: string[]; start?: number; expiry?: number; 
   });
 }
 
+/** The seed the authenticator reports for temporary credentials. */
+const seedOf = (creds: { certificate: string }) => (JSON.parse(creds.certificate) as Certificate).seed;
+
 /** Signs a request as taskcluster-client does with temporary credentials (cert object in ext). */
 function request(creds: { clientId: string; accessToken: string; certificate: unknown }) {
   const ext = Buffer.from(JSON.stringify({ certificate: creds.certificate })).toString('base64');
@@ -87,18 +90,20 @@ describe('certificates from taskcluster-client 1.6.3', () => {
     ['as a JSON object in ext', (c: Credentials) => ({ ...c, certificate: JSON.parse(c.certificate) })],
     ['as a JSON string in ext', (c: Credentials) => c],
   ])('are accepted %s, with the certificate scopes', async (_name, shape) => {
-    const result = await authenticate(request(shape(tcCredentials())));
-    expect(result).toEqual({ ok: true, clientId: 'provisioner', scopes: WORKER_SCOPES });
+    const creds = tcCredentials();
+    const result = await authenticate(request(shape(creds)));
+    expect(result).toEqual({ ok: true, clientId: 'provisioner', scopes: WORKER_SCOPES, certificateSeed: seedOf(creds) });
   });
 
   test('named temporary credentials act under their own name', async () => {
     const creds = tcCredentials({ clientId: 'worker/i-0abc' });
     expect(JSON.parse(creds.certificate).issuer).toBe('provisioner');
-    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'worker/i-0abc', scopes: WORKER_SCOPES });
+    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'worker/i-0abc', scopes: WORKER_SCOPES, certificateSeed: seedOf(creds) });
   });
 
   test('a certificate with no scopes grants none', async () => {
-    await expect(authenticate(request(tcCredentials({ scopes: [] })))).resolves.toEqual({ ok: true, clientId: 'provisioner', scopes: [] });
+    const creds = tcCredentials({ scopes: [] });
+    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'provisioner', scopes: [], certificateSeed: seedOf(creds) });
   });
 });
 
@@ -114,7 +119,7 @@ describe('rejected temporary credentials', () => {
     ['expiry extended after signing', () => withCert({ ...cert, expiry: cert.expiry + DAY }), /signature is invalid/],
     ['a signature made with another key', () => withCert(resign(cert, {}, 'not-the-issuer-token')), /signature is invalid/],
     ['an expired certificate', () => tcCredentials({ start: NOW - 2 * DAY, expiry: NOW - 1 }), /certificate has expired/],
-    ['a certificate not yet valid', () => tcCredentials({ start: NOW + 61_000, expiry: NOW + DAY }), /not yet valid/],
+    ['a certificate not yet valid', () => tcCredentials({ start: NOW + HAWK_SKEW_SEC * 1000 + 1000, expiry: NOW + DAY }), /not yet valid/],
     ['a certificate over 31 days', () => withCert(resign(cert, { expiry: cert.start + 31 * DAY + 1 }, ISSUER.accessToken)),
       /31 days/],
     ['scopes the issuer lacks', () => tcCredentials({ scopes: ['queue:*'] }), /lacks scopes/],
@@ -170,7 +175,7 @@ describe('createTemporaryCredentials', () => {
     ['exactly 31 days', 31 * DAY - 5 * 60_000],
   ])('round-trips through the authenticator for %s', async (_name, lifetime) => {
     const creds = issue({ expiry: new Date(NOW + lifetime) });
-    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'provisioner', scopes: WORKER_SCOPES });
+    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'provisioner', scopes: WORKER_SCOPES, certificateSeed: seedOf(creds) });
   });
 
   test('credentials with scopes beyond the issuer are issued but rejected on use', async () => {

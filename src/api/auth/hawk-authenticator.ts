@@ -1,10 +1,12 @@
 // Hawk request authentication as TaskCluster clients perform it: a SHA-256 Hawk header
-// without payload hash, whose `ext` (base64 JSON) may carry temporary credentials
-// (`certificate`) and a narrowing of scopes (`authorizedScopes`).
+// (taskcluster-client 1.6.3 sends no payload hash; one that is sent is checked), whose `ext`
+// (base64 JSON) may carry temporary credentials (`certificate`) and a narrowing of scopes
+// (`authorizedScopes`).
 //
 // Contract: bad client input of any kind resolves to `{ ok: false, reason }`; the reason
-// is for server logs only. Errors thrown by `lookup` or `nonceSeen` (storage failures)
-// propagate, so the caller answers 500 rather than blaming the client's credentials.
+// is for server logs only. Errors thrown by `lookup`, `nonceSeen` or `readPayload` (storage
+// failures, an oversized body) propagate, so the caller answers with them rather than
+// blaming the client's credentials.
 import { timingSafeEqual } from 'node:crypto';
 import * as hawk from 'hawk';
 import { satisfiesScopes } from '../../domain/scopes';
@@ -31,16 +33,30 @@ export interface HawkRequest {
   host: string;
   port: number;
   authorization?: string;
+  /**
+   * The raw body and its Content-Type header. Called only when the header carries a payload
+   * `hash` and its MAC and timestamp are valid, before the nonce is recorded, so a request
+   * whose body was swapped in transit leaves no trace. Without it such a request fails.
+   */
+  readPayload?: () => Promise<{ body: Buffer; contentType: string }>;
 }
 export type AuthResult =
-  | { ok: true; clientId: string; scopes: string[] }
+  /** `certificateSeed` is set for temporary credentials only: it tells certificates of one issuer apart. */
+  | { ok: true; clientId: string; scopes: string[]; certificateSeed?: string }
   | { ok: false; reason: string };
+
+/**
+ * Allowed clock difference between a Hawk timestamp (or a certificate's start) and the
+ * server clock, either way: 15 minutes, as TaskCluster's services allow. Workers on freshly
+ * booted instances often run minutes off until their clock is synchronised.
+ */
+export const HAWK_SKEW_SEC = 15 * 60;
 
 export interface HawkAuthenticatorOptions {
   lookup: ClientLookup;
   /** Milliseconds since the epoch; defaults to Date.now. */
   now?: () => number;
-  /** Allowed clock difference, either way, for Hawk timestamps and certificate start. */
+  /** Allowed clock difference, either way, for Hawk timestamps and certificate start; default HAWK_SKEW_SEC. */
   timestampSkewSec?: number;
   /**
    * Replay check: resolves true when `key` (client id, timestamp and nonce) was already
@@ -57,6 +73,7 @@ interface Principal {
   clientId: string;
   key: string;
   scopes: string[];
+  certificateSeed?: string;
 }
 
 interface Ext {
@@ -139,7 +156,7 @@ async function temporaryPrincipal(ctx: Ctx, id: string, raw: unknown): Promise<P
   const expected = certificateSignature(issuer.accessToken, cert, id);
   if (!safeEqual(expected, cert.signature)) fail('certificate signature is invalid');
   checkCertificate(ctx, cert, issuer, id);
-  return { clientId: id, key: temporaryAccessToken(issuer.accessToken, cert.seed), scopes: cert.scopes };
+  return { clientId: id, key: temporaryAccessToken(issuer.accessToken, cert.seed), scopes: cert.scopes, certificateSeed: cert.seed };
 }
 
 async function resolvePrincipal(ctx: Ctx, id: string | undefined, ext: Ext): Promise<Principal> {
@@ -163,6 +180,18 @@ async function verifyMac(ctx: Ctx, req: HawkRequest, authorization: string, key:
   }
 }
 
+/**
+ * Checks a payload hash against the body bytes as received: hawk hashes the UTF-8 bytes of
+ * the client's string, so hashing the bytes themselves is the same for every valid body and
+ * cannot be fooled by invalid UTF-8 that decodes to the same string.
+ */
+async function checkPayload(req: HawkRequest, hash: string): Promise<void> {
+  if (!req.readPayload) fail('payload hash present but the body is not available');
+  const { body, contentType } = await req.readPayload();
+  const expected = hawk.crypto.calculatePayloadHash(body, 'sha256', contentType);
+  if (!safeEqual(expected, hash)) fail('payload hash does not match the body');
+}
+
 async function checkNonce(ctx: Ctx, artifacts: hawk.HawkArtifacts): Promise<void> {
   if (!ctx.opts.nonceSeen) return;
   const key = JSON.stringify([artifacts.id, artifacts.ts, artifacts.nonce]);
@@ -183,15 +212,17 @@ async function authenticate(ctx: Ctx, req: HawkRequest): Promise<AuthResult> {
   const ext = parseExt(attributes.ext);
   const principal = await resolvePrincipal(ctx, attributes.id, ext);
   const artifacts = await verifyMac(ctx, req, req.authorization ?? '', principal.key);
+  if (artifacts.hash !== undefined) await checkPayload(req, artifacts.hash);
   await checkNonce(ctx, artifacts);
   const scopes = effectiveScopes(principal.scopes, ext.authorizedScopes);
-  return { ok: true, clientId: principal.clientId, scopes: [...scopes] };
+  const { clientId, certificateSeed } = principal;
+  return { ok: true, clientId, scopes: [...scopes], ...(certificateSeed === undefined ? {} : { certificateSeed }) };
 }
 
 export function createHawkAuthenticator(
   opts: HawkAuthenticatorOptions,
 ): (req: HawkRequest) => Promise<AuthResult> {
-  const skewSec = opts.timestampSkewSec ?? 60;
+  const skewSec = opts.timestampSkewSec ?? HAWK_SKEW_SEC;
   if (!(skewSec > 0)) throw new RangeError('timestampSkewSec must be positive');
   const clock = opts.now ?? Date.now;
   return async (req) => {

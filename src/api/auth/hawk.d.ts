@@ -59,6 +59,14 @@ declare module 'hawk' {
     ): Promise<{ credentials: C; artifacts: HawkArtifacts }>;
   };
 
+  export const crypto: {
+    /**
+     * base64 hash over `hawk.1.payload`, the media type of `contentType` (lowercased, without
+     * parameters) and the payload; a Buffer is hashed as its bytes, a string as UTF-8.
+     */
+    calculatePayloadHash(payload: string | Buffer, algorithm: 'sha1' | 'sha256', contentType: string | undefined): string;
+  };
+
   export const utils: {
     /** Throws a Boom error for a missing, oversized or malformed header. */
     parseAuthorizationHeader(header: string | undefined, keys?: string[]): HeaderAttributes;
