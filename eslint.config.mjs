@@ -50,7 +50,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': restrict([...folders('activities'), '@aws-sdk/*']) },
   },
   {
-    files: ['scripts/**/*.js', 'test/**/*.ts', 'src/cli/**/*.ts', 'src/dev/**/*.ts'],
+    files: ['scripts/**/*.js', 'test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts', 'src/dev/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

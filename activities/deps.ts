@@ -12,9 +12,11 @@ export interface ProvisionerSettings {
   /** TaskCluster root URL written into worker user data. */
   rootUrl: string;
   allowedRegions: string[];
+  /** Loop timing as configured now: read by every iteration, so a restart with new values takes effect at once. */
+  loop: LoopSettings;
   /** Lifetime of a launch's one-time secret (the original used 40 minutes). */
   secretLifetimeMs: number;
-  /** An instance that has not called instanceStarted by then is terminated. */
+  /** An instance whose secret is not claimed by then (from its EC2 launch time) is terminated. */
   registrationTimeoutMs: number;
   /** Instances older than this are terminated as zombies. */
   maxInstanceLifetimeMs: number;
@@ -22,6 +24,14 @@ export interface ProvisionerSettings {
   requestedTimeoutMs: number;
   /** Spot prices older than this are ignored. */
   spotPriceMaxAgeMs: number;
+}
+
+/** What operators may change between restarts and running loops must follow (see conventions: configuration). */
+export interface LoopSettings {
+  iterationIntervalMs: number;
+  capacityCooldownMs: number;
+  inventoryIntervalMs: number;
+  spotPriceIntervalMs: number;
 }
 
 export interface ActivityDeps {
@@ -35,7 +45,7 @@ export interface ActivityDeps {
   now: () => Date;
 }
 
-export const DEFAULT_SETTINGS: Omit<ProvisionerSettings, 'provisionerId' | 'provisionerBaseUrl' | 'rootUrl' | 'allowedRegions'> = {
+export const DEFAULT_SETTINGS: Omit<ProvisionerSettings, 'provisionerId' | 'provisionerBaseUrl' | 'rootUrl' | 'allowedRegions' | 'loop'> = {
   secretLifetimeMs: 40 * 60_000,
   registrationTimeoutMs: 30 * 60_000,
   maxInstanceLifetimeMs: 96 * 3_600_000,
@@ -43,7 +53,11 @@ export const DEFAULT_SETTINGS: Omit<ProvisionerSettings, 'provisionerId' | 'prov
   spotPriceMaxAgeMs: 30 * 60_000,
 };
 
-/** Tags that mark an instance as ours; the inventory finds instances by `Owner`. */
+/**
+ * Tags of an instance and its volumes, as the original set them (spec §3.8): `Name` is the
+ * worker type (what the EC2 console shows), `Owner` marks the instance as ours (the inventory
+ * finds instances by it), `WorkerType` is unique across provisioners sharing an account.
+ */
 export function instanceTags(provisionerId: string, workerType: string): Record<string, string> {
-  return { Name: `${provisionerId}/${workerType}`, Owner: provisionerId, WorkerType: `${provisionerId}/${workerType}` };
+  return { Name: workerType, Owner: provisionerId, WorkerType: `${provisionerId}/${workerType}` };
 }

@@ -14,9 +14,16 @@ import type { ActivityDeps } from './deps';
  */
 const NOT_YET_VISIBLE_GRACE_MS = 3 * 60_000;
 
-export interface InventorySummary { region: string; seen: number; updated: number; vanished: number; adopted: number; reaped: Record<string, number> }
+export interface InventorySummary {
+  region: string; seen: number; updated: number; vanished: number; adopted: number; reaped: Record<string, number>;
+  /** The worker's configured inventory and price intervals now, which the region loop follows (absent in old histories). */
+  intervalMs?: number; priceIntervalMs?: number;
+}
 
 type Verdict = 'rogue' | 'zombie' | 'unregistered' | 'stopped' | null;
+
+/** What the inventory needs of each existing definition. */
+interface DefinitionFacts { instanceTypes: InstanceTypeEntry[]; generation: string }
 
 /** EC2's state moves a row on, but never back from `stopping` (we asked for its termination). */
 function nextState(current: string, ec2State: string): string {
@@ -28,10 +35,14 @@ export function inventoryActivities(deps: ActivityDeps) {
   const ledger = createLedger(deps.db);
   const { settings } = deps;
 
-  function verdict(s: InstanceSnapshot, row: Instance | undefined, definitions: Map<string, InstanceTypeEntry[]>, now: number): Verdict {
+  function verdict(s: InstanceSnapshot, row: Instance | undefined, definitions: Map<string, DefinitionFacts>, now: number): Verdict {
     const name = (s.tags.WorkerType ?? '').replace(`${settings.provisionerId}/`, '');
     const launched = Date.parse(s.launchTime);
-    if (!definitions.has(name)) return 'rogue';
+    const definition = definitions.get(name);
+    if (!definition) return 'rogue';
+    // Launched for an earlier creation of its worker type: it belongs to a definition that was
+    // removed, even though one of the same name exists again.
+    if (row?.generation && row.generation !== definition.generation) return 'rogue';
     // Our instances are never stopped on purpose; a stopped one only keeps its volumes billing.
     if (s.state === 'stopped') return 'stopped';
     if (now - launched > settings.maxInstanceLifetimeMs) return 'zombie';
@@ -40,13 +51,13 @@ export function inventoryActivities(deps: ActivityDeps) {
     return null;
   }
 
-  async function adopt(s: InstanceSnapshot, definitions: Map<string, InstanceTypeEntry[]>, now: Date): Promise<void> {
+  async function adopt(s: InstanceSnapshot, definitions: Map<string, DefinitionFacts>, now: Date): Promise<void> {
     const name = (s.tags.WorkerType ?? '').replace(`${settings.provisionerId}/`, '');
     await deps.db.instance.upsert({
       where: { clientToken: s.clientToken || `adopted:${s.instanceId}` },
       create: {
         clientToken: s.clientToken || `adopted:${s.instanceId}`, instanceId: s.instanceId, workerType: name, region: s.region,
-        zone: s.zone, instanceType: s.instanceType, capacity: capacityOfType({ instanceTypes: definitions.get(name) ?? [] }, s.instanceType),
+        zone: s.zone, instanceType: s.instanceType, capacity: capacityOfType({ instanceTypes: definitions.get(name)?.instanceTypes ?? [] }, s.instanceType),
         market: s.spot ? 'spot' : 'on-demand', price: 0, state: ledgerState(s.state), launched: new Date(s.launchTime), lastSeen: now,
       },
       update: { instanceId: s.instanceId, state: ledgerState(s.state), lastSeen: now },
@@ -80,9 +91,12 @@ export function inventoryActivities(deps: ActivityDeps) {
       const rows = await deps.db.instance.findMany({ where: { region, state: { not: 'terminated' } } });
       const byId = new Map(rows.filter((r) => r.instanceId).map((r) => [r.instanceId!, r]));
       const byToken = new Map(rows.map((r) => [r.clientToken, r]));
-      const definitions = new Map((await deps.db.workerType.findMany({ select: { name: true, instanceTypes: true } }))
-        .map((d) => [d.name, d.instanceTypes as unknown as InstanceTypeEntry[]]));
-      const summary: InventorySummary = { region, seen: snapshots.length, updated: 0, vanished: 0, adopted: 0, reaped: {} };
+      const definitions = new Map((await deps.db.workerType.findMany({ select: { name: true, instanceTypes: true, generation: true } }))
+        .map((d) => [d.name, { instanceTypes: d.instanceTypes as unknown as InstanceTypeEntry[], generation: d.generation }]));
+      const summary: InventorySummary = {
+        region, seen: snapshots.length, updated: 0, vanished: 0, adopted: 0, reaped: {},
+        intervalMs: settings.loop.inventoryIntervalMs, priceIntervalMs: settings.loop.spotPriceIntervalMs,
+      };
       const reap = new Map<string, string[]>();
       const matched = new Set<string>();
       for (const s of snapshots) {

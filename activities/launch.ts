@@ -4,11 +4,12 @@
 // returns the instance of the first attempt instead of launching a second one.
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { Ec2Error } from '../src/aws/errors';
+import { launchSpecWithUserData } from '../src/aws/user-data';
 import { createLedger } from '../src/db/ledger';
 import { createSecretRepository } from '../src/db/secrets';
 import { fromRow } from '../src/db/worker-types';
 import { buildLaunchSpec } from '../src/domain/launch-spec';
-import type { Offering } from '../src/domain/offerings';
+import { launchBid, spotMaxPrice, type Offering } from '../src/domain/offerings';
 import { derivedSlugid } from '../src/slugid';
 import { instanceTags, type ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
@@ -39,18 +40,17 @@ export function launchActivities(deps: ActivityDeps) {
     const { offering, clientToken, workerType } = req;
     const row = await deps.db.workerType.findUnique({ where: { name: workerType } });
     if (!row) return { outcome: 'skipped', reason: 'worker type removed' };
+    const bid = launchBid(offering);
+    // The ledger's price is what EC2 may charge at most per hour: the spot MaxPrice, or the on-demand price.
     const reservation = await ledger.reserve({
       clientToken, workerType, region: offering.region, zone: offering.zone, instanceType: offering.instanceType,
-      capacity: offering.capacity, market: offering.market, price: offering.maxHourlyPrice,
+      capacity: offering.capacity, market: offering.market, price: bid.price, generation: row.generation,
     }, deps.now());
     if (reservation.instanceId && reservation.state !== 'terminated') {
       return { outcome: 'launched', instanceId: reservation.instanceId, zone: reservation.zone };
     }
     const securityToken = derivedSlugid(deps.tokenKey, `security-token:${clientToken}`);
-    const built = buildLaunchSpec(fromRow(row), {
-      region: offering.region, zone: offering.zone, instanceType: offering.instanceType,
-      price: offering.maxHourlyPrice, truePrice: offering.pricePerUtility,
-    }, {
+    const built = buildLaunchSpec(fromRow(row), bid, {
       provisionerId: deps.settings.provisionerId, provisionerBaseUrl: deps.settings.provisionerBaseUrl,
       rootUrl: deps.settings.rootUrl, securityToken, now: reservation.launched.toISOString(),
     });
@@ -60,7 +60,7 @@ export function launchActivities(deps: ActivityDeps) {
     }
     const expiration = new Date(reservation.launched.getTime() + deps.settings.secretLifetimeMs);
     await secrets.createForLaunch(securityToken, { workerType, secrets: built.launchInfo.secrets, scopes: [] }, expiration, clientToken);
-    return runInstance(req, built.launchInfo.launchSpec, securityToken);
+    return runInstance(req, launchSpecWithUserData(built.launchInfo), securityToken);
   }
 
   async function runInstance(req: LaunchRequest, launchSpec: Record<string, unknown>, securityToken: string): Promise<LaunchOutcome> {
@@ -68,7 +68,7 @@ export function launchActivities(deps: ActivityDeps) {
     try {
       const launched = await deps.ec2.runInstance({
         region: offering.region, clientToken, launchSpec, market: offering.market,
-        maxPrice: offering.market === 'spot' ? offering.maxHourlyPrice : undefined,
+        maxPrice: spotMaxPrice(offering),
         tags: instanceTags(deps.settings.provisionerId, workerType),
       });
       await ledger.recordLaunched(clientToken, { ...launched, imageId: String(launchSpec.ImageId ?? '') });

@@ -6,16 +6,22 @@ import { createLedger } from '../src/db/ledger';
 import type { LedgerCapacity } from '../src/domain/capacity-states';
 import type { UnregisteredInstance } from '../src/domain/iteration-plan';
 import type { SpotQuote } from '../src/domain/offerings';
-import type { WorkerType } from '../src/domain/worker-type';
+import { planningView, type PlanningDefinition } from '../src/domain/planning-definition';
 import type { ActivityDeps } from './deps';
 
 export interface Observation {
-  definition: WorkerType & Required<Pick<WorkerType, 'minCapacity' | 'canUseOndemand' | 'canUseSpot' | 'availabilityZones'>>;
+  /** Only what decisions read (see planningView): the history never holds launch specs, user data or secrets. */
+  definition: Required<PlanningDefinition>;
   capacity: LedgerCapacity;
   /** Instances that have not registered (the wire name is kept for recorded histories). */
   unstarted: UnregisteredInstance[];
   zones: Record<string, string[]>;
   spotQuotes: SpotQuote[];
+  /**
+   * The worker's configuration now, which the loop follows from this iteration on. Absent in
+   * observations recorded before it existed: the loop then keeps its start input.
+   */
+  settings?: { intervalMs: number; cooldownMs: number; allowedRegions: string[] };
 }
 
 export function observeActivities(deps: ActivityDeps) {
@@ -25,7 +31,7 @@ export function observeActivities(deps: ActivityDeps) {
     async observeWorkerType(workerType: string): Promise<Observation | null> {
       const row = await deps.db.workerType.findUnique({ where: { name: workerType } });
       if (!row) return null;
-      const definition = fromRow(row) as Observation['definition'];
+      const definition = planningView(fromRow(row));
       const regions = definition.regions.map((r) => r.region).filter((r) => deps.settings.allowedRegions.includes(r));
       const types = definition.instanceTypes.map((t) => t.instanceType);
       const since = new Date(deps.now().getTime() - deps.settings.spotPriceMaxAgeMs);
@@ -39,6 +45,10 @@ export function observeActivities(deps: ActivityDeps) {
         definition, capacity, unstarted,
         zones: Object.fromEntries(statuses.map((s) => [s.region, s.zones])),
         spotQuotes: prices.map((p) => ({ region: p.region, zone: p.zone, instanceType: p.instanceType, price: p.price })),
+        settings: {
+          intervalMs: deps.settings.loop.iterationIntervalMs, cooldownMs: deps.settings.loop.capacityCooldownMs,
+          allowedRegions: [...deps.settings.allowedRegions],
+        },
       };
     },
 

@@ -27,8 +27,24 @@ export function reportActivities(deps: ActivityDeps) {
         ...(invalid ? { lastLaunchError: `${invalid.code}: ${invalid.message}`.slice(0, 1000), lastErrorAt: new Date(report.at) } : {}),
         // A clean iteration that launched shows the problem is gone.
         ...(!invalid && report.launched.length > 0 ? { lastLaunchError: null } : {}),
+        loopError: null, loopErrorAt: null,
       };
       await deps.db.workerTypeStatus.upsert({ where: { workerType: report.workerType }, create: { workerType: report.workerType, ...data }, update: data });
+    },
+
+    /**
+     * A pass of the loop failed after its retries (`error` is the public text, never internal
+     * detail). Before the first iteration the row is created with iteration 0, which `state`
+     * reports as no iteration yet.
+     */
+    async recordLoopFailure(req: { workerType: string; error: string }): Promise<void> {
+      const at = deps.now();
+      const loopError = req.error.slice(0, 1000);
+      await deps.db.workerTypeStatus.upsert({
+        where: { workerType: req.workerType },
+        create: { workerType: req.workerType, iteration: 0, lastIterationAt: new Date(0), report: {}, loopError, loopErrorAt: at },
+        update: { loopError, loopErrorAt: at },
+      });
     },
   };
 }

@@ -17,7 +17,7 @@ export interface Config {
   rootAccessToken: string | undefined;
   /** 32-byte key (base64 or hex) for encryption at rest. */
   secretsKey: Buffer | undefined;
-  /** Identity that signs the temporary credentials handed to booting workers. */
+  /** Identity that signs the temporary credentials handed to booting workers; no token means the built-in one. */
   credentialsIssuer: { clientId: string; accessToken: string | undefined };
   /**
    * TaskCluster root URL advertised to workers in their user data; its ingress routes
@@ -54,6 +54,8 @@ export interface Timing {
   capacityCooldownMs: number;
   /** How often each worker replica starts the loops that are missing. */
   reconcileIntervalMs: number;
+  /** On SIGTERM, how long the worker lets running activities finish before it cancels them. */
+  workerShutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -83,8 +85,9 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const allowedRegions = parseRegions(env.ALLOWED_REGIONS, problems);
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const issuerId = env.TASKCLUSTER_CLIENT_ID ?? 'root';
-  const issuerToken = env.TASKCLUSTER_CLIENT_ID ? env.TASKCLUSTER_ACCESS_TOKEN : rootAccessToken;
+  // Unset: the built-in issuer (src/api/auth/worker-issuer.ts), never root.
+  const issuerId = env.TASKCLUSTER_CLIENT_ID ?? 'worker-credentials'; // BUILT_IN_ISSUER_ID of src/db/clients.ts
+  const issuerToken = env.TASKCLUSTER_CLIENT_ID ? env.TASKCLUSTER_ACCESS_TOKEN : undefined;
   if (env.TASKCLUSTER_CLIENT_ID && !env.TASKCLUSTER_ACCESS_TOKEN) {
     problems.push('TASKCLUSTER_ACCESS_TOKEN is required when TASKCLUSTER_CLIENT_ID is set');
   }
@@ -154,6 +157,7 @@ function parseTiming(env: Env, problems: string[]): Timing {
     registrationTimeoutMs: read('REGISTRATION_TIMEOUT_MINUTES', 30, 60_000),
     capacityCooldownMs: read('CAPACITY_COOLDOWN_MINUTES', 5, 60_000),
     reconcileIntervalMs: read('RECONCILE_INTERVAL', 300, 1000),
+    workerShutdownGraceMs: read('WORKER_SHUTDOWN_GRACE', 30, 1000),
   };
 }
 

@@ -29,9 +29,11 @@ export async function regionInventoryWorkflow(input: RegionInventoryInput, carri
   });
   wf.setHandler(inventoryPassesQuery, () => state.passes, { description: 'Inventory passes finished so far' });
   const firstPass = state.passes;
+  // The intervals as configured now: each pass's summary brings the worker's current values.
+  const live = { intervalMs: input.intervalMs, priceIntervalMs: input.priceIntervalMs };
   for (;;) {
     woken = false; // a refreshNow that arrives during the pass wakes the next one at once
-    if (pricesDue || Date.now() - state.lastPriceRefresh >= input.priceIntervalMs) {
+    if (pricesDue || Date.now() - state.lastPriceRefresh >= live.priceIntervalMs) {
       pricesDue = false;
       try {
         await ec2.refreshSpotPrices(input.region);
@@ -42,12 +44,14 @@ export async function regionInventoryWorkflow(input: RegionInventoryInput, carri
     }
     try {
       const summary = await ec2.refreshRegion(input.region);
+      live.intervalMs = summary.intervalMs ?? live.intervalMs;
+      live.priceIntervalMs = summary.priceIntervalMs ?? live.priceIntervalMs;
       wf.setCurrentDetails(`Pass ${state.passes + 1} at ${new Date().toISOString()}: ${JSON.stringify(summary)}`);
     } catch (err) {
       await data.recordRegionError({ region: input.region, error: publicFailure(err) }).catch(() => undefined);
     }
     state.passes++;
-    await wf.condition(() => woken, input.intervalMs);
+    await wf.condition(() => woken, live.intervalMs);
     if (wf.workflowInfo().continueAsNewSuggested || state.passes - firstPass >= (input.iterationsPerRun ?? 500)) {
       await wf.condition(wf.allHandlersFinished);
       return wf.continueAsNew<typeof regionInventoryWorkflow>(input, state);

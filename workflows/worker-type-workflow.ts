@@ -7,13 +7,17 @@ import type { Activities } from '../activities';
 import type { Observation } from '../activities/observe';
 import type { Cooldown } from '../src/domain/offerings';
 import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAllSignal, type IterationReport } from './messages';
-import { failureMessage } from './failures';
+import { failureMessage, publicFailure } from './failures';
 import { describeReport } from './report-details';
 import { runIteration } from './worker-type-iteration';
 import { LOOP_DATA, LOOP_EC2 } from './activity-options';
 
 export interface WorkerTypeWorkflowInput {
   workerType: string;
+  /**
+   * Interval, regions and cooldown as configured when the loop started; every observation
+   * brings the worker's current values, which replace these from that iteration on.
+   */
   intervalMs: number;
   allowedRegions: string[];
   /** How long an offering that failed for capacity is avoided. */
@@ -46,16 +50,17 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
   });
   wf.setHandler(lastIterationQuery, () => state.lastReport, { description: 'What the last iteration saw and did' });
   const startIteration = state.iteration;
+  const live = { ...input };
 
   for (;;) {
     woken = false; // a signal that arrives during the pass wakes the next one at once
-    const next = await provisionOnce(input, state);
+    const next = await provisionOnce(live, state);
     if (typeof next === 'object') {
       if (woken) continue; // re-created (or changed) while it was being removed
       return next.done;
     }
     if (next === 'again') continue;
-    const interval = Math.round(input.intervalMs * (0.9 + 0.2 * Math.random()));
+    const interval = Math.round(live.intervalMs * (0.9 + 0.2 * Math.random()));
     await wf.condition(() => woken, interval);
     const perRun = input.iterationsPerRun ?? 500;
     if (wf.workflowInfo().continueAsNewSuggested || state.iteration - startIteration >= perRun) {
@@ -73,42 +78,50 @@ const FAILED = Symbol('failed');
  * logged and shown in the UI, and the next interval tries again; only a removed definition
  * ends the loop.
  */
-async function survive<T>(what: string, state: WorkerTypeLoopState, call: () => Promise<T>): Promise<T | typeof FAILED> {
+async function survive<T>(what: string, workerType: string, state: WorkerTypeLoopState, call: () => Promise<T>): Promise<T | typeof FAILED> {
   try {
     return await call();
   } catch (err) {
     if (!(err instanceof wf.ActivityFailure)) throw err;
     const error = failureMessage(err);
     wf.log.warn(`${what} failed after its retries; trying again next interval`, { error });
+    // Recorded for `state` and backendStatus; best effort, since the database may be what failed.
+    if (wf.patched('record-loop-failures')) {
+      await data.recordLoopFailure({ workerType, error: `${what} failed: ${publicFailure(err)}` }).catch(() => undefined);
+    }
     wf.setCurrentDetails(`**${what} failed** at ${new Date().toISOString()}: ${error}\n\nTrying again next interval.\n\n${describeReport(state.lastReport)}`);
     return FAILED;
   }
 }
 
-/** One pass: pending terminate-all, observation, then an iteration; or the end of a removed worker type. */
+/**
+ * One pass: pending terminate-all, observation, then an iteration; or the end of a removed
+ * worker type. `input` is the loop's live settings: the observation updates them in place.
+ */
 async function provisionOnce(input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState): Promise<'sleep' | 'again' | { done: string }> {
   const { workerType } = input;
   if (state.terminateAllRequests > 0) {
     const requests = state.terminateAllRequests;
     state.terminateAllRequests = 0;
-    const done = await survive('terminate-all', state, () => ec2.terminateAllOfWorkerType({ workerType, reason: 'terminate-all requested' }));
+    const done = await survive('terminate-all', workerType, state, () => ec2.terminateAllOfWorkerType({ workerType, reason: 'terminate-all requested' }));
     if (done === FAILED) {
       state.terminateAllRequests += requests; // still owed: nothing is launched before it is done
       return 'sleep';
     }
   }
-  const observation: Observation | null | typeof FAILED = await survive('observation', state, () => data.observeWorkerType(workerType));
+  const observation: Observation | null | typeof FAILED = await survive('observation', workerType, state, () => data.observeWorkerType(workerType));
   if (observation === FAILED) return 'sleep';
   if (!observation) {
-    const terminated = await survive('termination of the removed worker type', state,
+    const terminated = await survive('termination of the removed worker type', workerType, state,
       () => ec2.terminateAllOfWorkerType({ workerType, reason: 'worker type removed' }));
     if (terminated === FAILED) return 'sleep';
-    const recreated = await survive('observation', state, () => data.observeWorkerType(workerType));
+    const recreated = await survive('observation', workerType, state, () => data.observeWorkerType(workerType));
     if (recreated === FAILED) return 'sleep';
     if (recreated) return 'again'; // re-created meanwhile: keep going
     wf.setCurrentDetails(`Removed; terminated ${terminated} instance(s).`);
     return { done: `removed, ${terminated} instance(s) terminated` };
   }
+  if (observation.settings) Object.assign(input, observation.settings);
   state.iteration++;
   await runIteration(input, state, observation);
   wf.setCurrentDetails(describeReport(state.lastReport));

@@ -18,6 +18,7 @@ import type { Ec2Gateway } from '../aws/ec2-gateway';
 import { createLaunchabilityChecker } from '../aws/launchability';
 import type { WorkflowControl } from '../temporal/workflow-control';
 import { HAWK_SKEW_SEC, createHawkAuthenticator, type ClientLookup } from './auth/hawk-authenticator';
+import { BUILT_IN_ISSUER_ID, workerCredentialsIssuer } from './auth/worker-issuer';
 import { createApp } from './app';
 import { DEFAULT_LIMITS, listen, type ServerLimits } from './http-server';
 import { RATE_WINDOW_MS } from './rate-limit';
@@ -41,8 +42,13 @@ export function buildServices(config: Config, db: PrismaClient, logger: Logger, 
   const box = new SecretBox(config.secretsKey);
   const clients = createClientRepository(db, box);
   const rootToken = config.rootAccessToken;
-  const lookup: ClientLookup = async (clientId) =>
-    clientId === ROOT_CLIENT_ID ? { clientId, accessToken: rootToken, scopes: ['*'] } : clients.credentials(clientId);
+  // Built-in clients are never stored: root, and the worker credentials' issuer when it is ours.
+  const issuer = workerCredentialsIssuer(config);
+  const lookup: ClientLookup = async (clientId) => {
+    if (clientId === ROOT_CLIENT_ID) return { clientId, accessToken: rootToken, scopes: ['*'] };
+    if (clientId === BUILT_IN_ISSUER_ID && issuer.clientId === BUILT_IN_ISSUER_ID) return issuer;
+    return clients.credentials(clientId);
+  };
   const instances = createInstanceRepository(db);
   const nonces = createNonceStore(db, { skewMs: HAWK_SKEW_SEC * 1000 });
   return {

@@ -1,6 +1,6 @@
-// Reads about what a region offers: spot prices, zones, AMIs and security groups.
+// Reads about what a region offers: spot prices, zones, AMIs, security groups and key pairs.
 import {
-  DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeSecurityGroupsCommand,
+  DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeKeyPairsCommand, DescribeSecurityGroupsCommand,
   DescribeSpotPriceHistoryCommand, type _InstanceType, type SpotPrice,
 } from '@aws-sdk/client-ec2';
 import { allPages, callEc2, chunks } from './ec2-call';
@@ -77,6 +77,21 @@ export async function missingSecurityGroups(ctx: GatewayContext, region: string,
       return { items: (out.SecurityGroups ?? []).map((g) => g.GroupName ?? ''), nextToken: out.NextToken };
     });
     names.forEach((name) => found.add(name));
+  }
+  return wanted.filter((name) => !found.has(name));
+}
+
+/**
+ * Asks with a `key-name` filter, not KeyNames: the latter fails the whole call when one name
+ * is unknown (InvalidKeyPair.NotFound). DescribeKeyPairs has no pages. Throws Ec2Error.
+ */
+export async function missingKeyPairs(ctx: GatewayContext, region: string, keyNames: string[]): Promise<string[]> {
+  const wanted = [...new Set(keyNames)];
+  const found = new Set<string>();
+  for (const batch of chunks(wanted, FILTER_VALUES_PER_CALL)) {
+    const command = new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: batch }] });
+    const out = await callEc2('DescribeKeyPairs', () => ctx.clients.forRegion(region).send(command));
+    for (const pair of out.KeyPairs ?? []) if (pair.KeyName) found.add(pair.KeyName);
   }
   return wanted.filter((name) => !found.has(name));
 }

@@ -4,7 +4,7 @@
 // Every method throws only Ec2Error (src/aws/errors.ts), never an SDK error, and no error
 // message contains user data or a client token.
 import type { Ec2Clients } from './ec2-clients';
-import { availabilityZones, missingImages, missingSecurityGroups, spotPriceHistory } from './ec2-catalog';
+import { availabilityZones, missingImages, missingKeyPairs, missingSecurityGroups, spotPriceHistory } from './ec2-catalog';
 import { describeInstancesByTag, runInstance, terminateInstances } from './ec2-instances';
 
 export interface RunInstanceRequest {
@@ -13,9 +13,8 @@ export interface RunInstanceRequest {
   clientToken: string;
   /**
    * The merged launch specification in the original aws-provisioner's LaunchSpecification
-   * shape: ImageId, InstanceType, UserData (already base64), SecurityGroups, SecurityGroupIds,
-   * SubnetId, KeyName, Placement, BlockDeviceMappings, IamInstanceProfile, EbsOptimized,
-   * MonitoringEnabled, NetworkInterfaces, KernelId, RamdiskId, AddressingType (ignored).
+   * shape, with UserData already base64; its keys are those of src/domain/launch-spec-keys.ts
+   * (the original's, AddressingType ignored, plus RunInstances members such as MetadataOptions).
    */
   launchSpec: Record<string, unknown>;
   market: 'spot' | 'on-demand';
@@ -80,6 +79,8 @@ export interface Ec2Gateway {
   missingImages(region: string, imageIds: string[]): Promise<string[]>;
   /** The names among `groupNames` that no security group of the region has (in any VPC). */
   missingSecurityGroups(region: string, groupNames: string[]): Promise<string[]>;
+  /** The names among `keyNames` that no key pair of the region has. */
+  missingKeyPairs(region: string, keyNames: string[]): Promise<string[]>;
 }
 
 export interface Ec2GatewayOptions {
@@ -102,5 +103,6 @@ export function createEc2Gateway(clients: Ec2Clients, options: Ec2GatewayOptions
     availabilityZones: (region) => availabilityZones(ctx, region),
     missingImages: (region, ids) => missingImages(ctx, region, ids),
     missingSecurityGroups: (region, names) => missingSecurityGroups(ctx, region, names),
+    missingKeyPairs: (region, names) => missingKeyPairs(ctx, region, names),
   };
 }

@@ -1,29 +1,14 @@
 // Translation of a RunInstanceRequest (launch spec in the original aws-provisioner's
 // LaunchSpecification shape) into the input of EC2 RunInstances. Pure.
 //
-// Keys are checked against a list, because the SDK silently drops members it does not know:
-// a misspelt key would otherwise launch an instance without it. Keys this module sets itself
-// (counts, token, market, tags) are refused in the launch spec.
+// Keys are checked against the list the definition rules use too (src/domain/launch-spec-keys.ts),
+// because the SDK silently drops members it does not know: a misspelt key would otherwise
+// launch an instance without it. Keys this module sets itself (counts, token, market, tags)
+// are refused in the launch spec.
 import type { RunInstancesCommandInput, Tag } from '@aws-sdk/client-ec2';
+import { jsonKindOf, launchSpecKeyKind } from '../domain/launch-spec-keys';
 import { Ec2Error } from './errors';
 import type { RunInstanceRequest } from './ec2-gateway';
-
-type Expected = 'string' | 'boolean' | 'number' | 'array' | 'object';
-
-/** The LaunchSpecification keys of the original, with the JSON type each must have. */
-const LAUNCH_SPEC_KEYS: Record<string, Expected> = {
-  ImageId: 'string', InstanceType: 'string', UserData: 'string', KeyName: 'string', SubnetId: 'string',
-  KernelId: 'string', RamdiskId: 'string', SecurityGroups: 'array', SecurityGroupIds: 'array',
-  BlockDeviceMappings: 'array', NetworkInterfaces: 'array', Placement: 'object', IamInstanceProfile: 'object',
-  EbsOptimized: 'boolean', MonitoringEnabled: 'boolean', Monitoring: 'object', AddressingType: 'string',
-};
-
-/** RunInstances members that mean the same on a single launch and are passed through. */
-const PASS_THROUGH_KEYS: Record<string, Expected> = {
-  MetadataOptions: 'object', CreditSpecification: 'object', CpuOptions: 'object', HibernationOptions: 'object',
-  EnclaveOptions: 'object', MaintenanceOptions: 'object', PrivateDnsNameOptions: 'object',
-  InstanceInitiatedShutdownBehavior: 'string', PrivateIpAddress: 'string', Ipv6AddressCount: 'number',
-};
 
 /** Keys whose value the gateway decides; in a launch spec they are a mistake. */
 const RESERVED_KEYS = ['MinCount', 'MaxCount', 'ClientToken', 'InstanceMarketOptions', 'TagSpecifications', 'DryRun'];
@@ -37,21 +22,14 @@ function invalid(code: string, message: string): Ec2Error {
   return new Ec2Error({ kind: 'invalid', code, message: `launch request: ${message}` });
 }
 
-function typeOf(value: unknown): Expected | 'null' | 'other' {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  const t = typeof value;
-  return t === 'string' || t === 'boolean' || t === 'number' || t === 'object' ? t : 'other';
-}
-
 /** Throws Ec2Error `invalid` naming every reserved, unknown or mistyped key (never their values). */
 function checkLaunchSpec(spec: Record<string, unknown>): void {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(spec)) {
-    const expected = LAUNCH_SPEC_KEYS[key] ?? PASS_THROUGH_KEYS[key];
+    const expected = launchSpecKeyKind(key);
     if (RESERVED_KEYS.includes(key)) problems.push(`${key} is set by the provisioner`);
     else if (!expected) problems.push(`${key} is not a known launch specification key`);
-    else if (value !== undefined && typeOf(value) !== expected) problems.push(`${key} must be of type ${expected}`);
+    else if (value !== undefined && jsonKindOf(value) !== expected) problems.push(`${key} must be of type ${expected}`);
   }
   for (const key of ['ImageId', 'InstanceType']) {
     if (typeof spec[key] !== 'string' || spec[key] === '') problems.push(`${key} is required`);

@@ -11,6 +11,9 @@ export interface ClientCredentials { clientId: string; accessToken: string; scop
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9!@/:.+|_-]{1,128}$/;
 /** The built-in client configured by ROOT_ACCESS_TOKEN; it is never stored. */
 export const ROOT_CLIENT_ID = 'root';
+/** The built-in issuer of worker credentials when none is configured (src/api/auth/worker-issuer.ts); never stored. */
+export const BUILT_IN_ISSUER_ID = 'worker-credentials';
+const BUILT_IN_IDS = [ROOT_CLIENT_ID, BUILT_IN_ISSUER_ID];
 
 export class ClientExistsError extends Error {}
 
@@ -19,7 +22,7 @@ export function createClientRepository(db: PrismaClient, box: SecretBox) {
   return {
     /** Creates a client with a fresh random access token and returns it (the only time it is visible). */
     async create(clientId: string, scopes: string[], description: string, expires: Date | null): Promise<ClientCredentials> {
-      if (!CLIENT_ID_PATTERN.test(clientId) || clientId === ROOT_CLIENT_ID) throw new Error(`invalid clientId "${clientId}"`);
+      if (!CLIENT_ID_PATTERN.test(clientId) || BUILT_IN_IDS.includes(clientId)) throw new Error(`invalid clientId "${clientId}"`);
       const accessToken = randomBytes(32).toString('base64url');
       try {
         await db.client.create({

@@ -12,6 +12,8 @@ export const LIVE_STATES: LedgerState[] = ['requested', 'pending', 'running'];
 export interface LaunchReservation {
   clientToken: string; workerType: string; region: string; zone: string; instanceType: string;
   capacity: number; market: string; price: number;
+  /** The generation of the definition the launch is made for. */
+  generation: string;
 }
 
 /** Maps an EC2 state name onto the ledger's states. */

@@ -33,6 +33,14 @@ export function createStatusRepository(db: PrismaClient) {
       const failing = rows.flatMap((r) => (r.queueError === null ? [] : [{ workerType: r.workerType, queueError: r.queueError }]));
       return { checked: rows.length, failing };
     },
+    /** Existing worker types whose loop recorded a failed pass that no iteration has cleared yet. */
+    async failingLoops(): Promise<{ workerType: string; loopError: string }[]> {
+      const names = (await db.workerType.findMany({ select: { name: true } })).map((r) => r.name);
+      const rows = await db.workerTypeStatus.findMany({
+        where: { workerType: { in: names }, loopError: { not: null } }, select: { workerType: true, loopError: true }, orderBy: { workerType: 'asc' },
+      });
+      return rows.map((r) => ({ workerType: r.workerType, loopError: r.loopError! }));
+    },
     async databaseHealthy(): Promise<void> {
       await db.$queryRaw`SELECT 1`;
     },

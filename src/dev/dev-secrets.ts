@@ -13,7 +13,7 @@ function readOrCreate(file: string, make: () => string): { value: string; create
   return { value, created: true };
 }
 
-/** Returns the config with the root token, secrets key and issuer filled in from .data when unset. */
+/** Returns the config with the root token and secrets key filled in from .data when unset. */
 export function withDevSecrets(config: Config): { config: Config; generatedRootToken: boolean } {
   const root = config.rootAccessToken
     ? { value: config.rootAccessToken, created: false }
@@ -22,9 +22,8 @@ export function withDevSecrets(config: Config): { config: Config; generatedRootT
     readOrCreate(path.join(config.dataDir, 'secrets.key'), () => randomBytes(32).toString('base64')).value,
   );
   if (!key) throw new Error(`${path.join(config.dataDir, 'secrets.key')} does not hold a 32-byte key; delete it to regenerate`);
-  const issuer = config.credentialsIssuer.accessToken ? config.credentialsIssuer : { clientId: 'root', accessToken: root.value };
   return {
-    config: { ...config, rootAccessToken: root.value, secretsKey: key, credentialsIssuer: issuer },
+    config: { ...config, rootAccessToken: root.value, secretsKey: key },
     generatedRootToken: root.created,
   };
 }

@@ -3,7 +3,7 @@
 // workflow can run it deterministically and tests can tabulate it.
 import { capacityChange } from './capacity';
 import { rankOfferings, selectLaunches, type Cooldown, type Offering, type SpotQuote } from './offerings';
-import type { WorkerTypeDefinition } from './worker-type';
+import type { PlanningDefinition } from './planning-definition';
 
 import type { LedgerCapacity } from './capacity-states';
 
@@ -11,7 +11,7 @@ import type { LedgerCapacity } from './capacity-states';
 export interface UnregisteredInstance { instanceId: string; region: string; capacity: number; price: number; launchedAt: number }
 
 export interface IterationInput {
-  definition: WorkerTypeDefinition;
+  definition: PlanningDefinition;
   /** null when the Queue could not be asked: capacity is then kept, never reduced. */
   pendingTasks: number | null;
   capacity: LedgerCapacity;

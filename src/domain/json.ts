@@ -26,3 +26,12 @@ export function cloneJson<T>(value: T): T {
 export function cascade(layers: readonly JsonObject[]): JsonObject {
   return Object.fromEntries(layers.flatMap((layer) => Object.entries(cloneJson(layer))));
 }
+
+/** The value `key` has in cascade(layers), without building it: the last layer holding it wins. */
+export function mergedMember(layers: readonly JsonObject[], key: string): unknown {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i];
+    if (layer !== undefined && Object.hasOwn(layer, key)) return layer[key];
+  }
+  return undefined;
+}

@@ -3,17 +3,8 @@
 // fix every problem from one response.
 
 import { isJsonObject } from './json';
+import { GENERATED_KEYS, jsonKindOf, launchSpecKeyKind, type JsonKind } from './launch-spec-keys';
 import type { WorkerTypeDefinition } from './worker-type';
-
-/** Top-level launch specification keys a definition may set, at any level. */
-export const ALLOWED_LAUNCH_SPEC_KEYS: readonly string[] = [
-  'ImageId', 'InstanceType', 'KeyName', 'SecurityGroups', 'SecurityGroupIds', 'AddressingType',
-  'BlockDeviceMappings', 'EbsOptimized', 'IamInstanceProfile', 'KernelId', 'MonitoringEnabled',
-  'NetworkInterfaces', 'Placement', 'RamdiskId', 'SubnetId', 'UserData',
-];
-
-/** Keys every generated launch spec has. KeyName is not among them: a key pair is optional. */
-export const MANDATORY_LAUNCH_SPEC_KEYS: readonly string[] = ['ImageId', 'InstanceType'];
 
 type ImageIdRule = 'forbidden' | 'required' | 'optional';
 
@@ -59,11 +50,19 @@ function imageIdProblem(spec: Record<string, unknown>, rule: ImageIdRule, at: st
   return typeof value === 'string' && value !== '' ? undefined : `${at}.ImageId must be a non-empty string`;
 }
 
+const A_KIND: Record<JsonKind, string> = {
+  string: 'a string', boolean: 'a boolean', number: 'a number', array: 'an array', object: 'an object',
+};
+
+/** Unknown keys, keys the provisioner sets, and values of the wrong JSON type (ImageId: see imageIdProblem). */
 function keyProblems(spec: Record<string, unknown>, at: string): string[] {
   const reasons: string[] = [];
-  for (const key of Object.keys(spec)) {
-    if (!ALLOWED_LAUNCH_SPEC_KEYS.includes(key)) {
+  for (const [key, value] of Object.entries(spec)) {
+    const kind = launchSpecKeyKind(key);
+    if (kind === undefined) {
       reasons.push(`${at}.${key} is not an allowed launch specification key`);
+    } else if (key !== 'ImageId' && !GENERATED_KEYS.includes(key) && jsonKindOf(value) !== kind) {
+      reasons.push(`${at}.${key} must be ${A_KIND[kind]}`);
     }
   }
   if (spec['InstanceType'] !== undefined) {
@@ -71,9 +70,6 @@ function keyProblems(spec: Record<string, unknown>, at: string): string[] {
   }
   if (spec['UserData'] !== undefined) {
     reasons.push(`${at}.UserData is not allowed; put worker configuration in userData`);
-  }
-  if (spec['Placement'] !== undefined && !isJsonObject(spec['Placement'])) {
-    reasons.push(`${at}.Placement must be an object`);
   }
   return reasons;
 }

@@ -1,7 +1,8 @@
 // Which (region, zone, instance type, market) to launch, cheapest price per unit of utility
 // first. Pure: prices, zones and cooldowns come in; a ranked list comes out.
+import type { Bid } from './launch-spec';
 import { ON_DEMAND_USD_PER_HOUR } from './on-demand-prices';
-import type { WorkerTypeDefinition } from './worker-type';
+import type { PlanningDefinition } from './planning-definition';
 
 export type Market = 'spot' | 'on-demand';
 
@@ -25,8 +26,25 @@ export interface Offering {
   maxHourlyPrice: number;
 }
 
+/** The spot MaxPrice RunInstances gets for `o` (USD per instance-hour); undefined on demand, which has no bid. */
+export function spotMaxPrice(o: Pick<Offering, 'market' | 'maxHourlyPrice'>): number | undefined {
+  return o.market === 'spot' ? o.maxHourlyPrice : undefined;
+}
+
+/**
+ * The bid a launch of `o` builds its launch spec with. `price` becomes the user data's
+ * `spotBid`: the MaxPrice submitted for a spot launch, the on-demand price of an on-demand one
+ * (what EC2 will charge at most per instance-hour either way).
+ */
+export function launchBid(o: Offering): Bid {
+  return {
+    region: o.region, zone: o.zone, instanceType: o.instanceType,
+    price: spotMaxPrice(o) ?? o.price, truePrice: o.pricePerUtility,
+  };
+}
+
 export interface OfferingInput {
-  definition: Pick<WorkerTypeDefinition, 'instanceTypes' | 'regions' | 'availabilityZones' | 'maxPrice' | 'canUseSpot' | 'canUseOndemand'>;
+  definition: Pick<PlanningDefinition, 'instanceTypes' | 'regions' | 'availabilityZones' | 'maxPrice' | 'canUseSpot' | 'canUseOndemand'>;
   allowedRegions: readonly string[];
   /** Available zones per region. */
   zones: Readonly<Record<string, readonly string[]>>;

@@ -1,12 +1,14 @@
 // Everything that makes a worker type definition unacceptable to the API, beyond what the
 // JSON schema can say: cross-field bounds, regions this deployment may use, and every
 // launch specification the definition can produce (spec §2.3).
-import { testLaunchSpecs, type LaunchContext } from './launch-spec';
+import { PLACEHOLDER_SECURITY_TOKEN, type LaunchContext } from './launch-spec';
+import { testLaunchSpecs } from './launch-spec-matrix';
 import type { WorkerTypeDefinition } from './worker-type';
 
-const PLACEHOLDER_TOKEN = 'AAAAAAAAQAAAAAAAAAAAAA';
-
-/** Reasons the definition cannot be accepted, each naming the field; [] when acceptable. */
+/**
+ * Reasons the definition cannot be accepted, each naming the field; [] when acceptable.
+ * Builds its launch specs once (testLaunchSpecs); nothing else in a create or update does.
+ */
 export function workerTypeProblems(
   name: string,
   def: WorkerTypeDefinition,
@@ -22,7 +24,7 @@ export function workerTypeProblems(
     }
   });
   const probe = { ...def, workerType: name, lastModified: '1970-01-01T00:00:00.000Z' };
-  const specs = testLaunchSpecs(probe, { ...ctx, securityToken: PLACEHOLDER_TOKEN, now: probe.lastModified });
+  const specs = testLaunchSpecs(probe, { ...ctx, securityToken: PLACEHOLDER_SECURITY_TOKEN, now: probe.lastModified });
   if (!specs.ok) reasons.push(...specs.reasons);
   return [...new Set(reasons)];
 }

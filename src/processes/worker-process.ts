@@ -20,7 +20,7 @@ export async function startWorkerProcess(
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await startWorker({
     connection: nativeConnection, namespace: config.temporal.namespace, deps: buildActivityDeps(config, db), logger,
-    workflowBundle: options.workflowBundle,
+    workflowBundle: options.workflowBundle, shutdownGraceMs: config.timing.workerShutdownGraceMs,
   });
   const connection = await Connection.connect({ address });
   const control = createWorkflowControl(new Client({ connection, namespace: config.temporal.namespace }), {
@@ -41,10 +41,12 @@ export async function startWorkerProcess(
   timer.unref();
   logger.info({ namespace: config.temporal.namespace, address }, 'worker polling');
   return {
+    // The reconciler stops first, so no new pass starts loops while the worker drains; the
+    // worker stops polling at once rather than after a pass in flight, and its running
+    // activities get WORKER_SHUTDOWN_GRACE to finish (../worker/shutdown.ts).
     stop: async () => {
       clearInterval(timer);
-      await running;
-      await worker.stop();
+      await Promise.all([running, worker.stop()]);
       await connection.close();
       await nativeConnection.close();
     },

@@ -13,6 +13,7 @@ import { SecretBox } from '../db/secret-box';
 import type { Logger } from '../logger';
 import { createQueueClient, type QueueClient } from '../queue/queue-client';
 import { TASK_QUEUE } from '../temporal/names';
+import { shutdownTimes } from './shutdown';
 import type { WorkflowControl } from '../temporal/workflow-control';
 
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '../../workflows'));
@@ -37,6 +38,10 @@ export function buildActivityDeps(config: Config, db: PrismaClient, overrides: {
       provisionerBaseUrl: `${config.publicUrl}/v1`,
       rootUrl: config.taskclusterRootUrl,
       allowedRegions: config.allowedRegions,
+      loop: {
+        iterationIntervalMs: config.timing.iterationIntervalMs, capacityCooldownMs: config.timing.capacityCooldownMs,
+        inventoryIntervalMs: config.timing.inventoryIntervalMs, spotPriceIntervalMs: config.timing.spotPriceIntervalMs,
+      },
       registrationTimeoutMs: config.timing.registrationTimeoutMs,
       // A booting instance must still find its secret when the registration timeout is long.
       secretLifetimeMs: Math.max(DEFAULT_SETTINGS.secretLifetimeMs, config.timing.registrationTimeoutMs + 10 * 60_000),
@@ -50,11 +55,14 @@ export function buildActivityDeps(config: Config, db: PrismaClient, overrides: {
 /**
  * Routes the Temporal SDK's own logs (worker, workflow `log`, activity `log`) into our logger.
  * The runtime is process-wide and can be installed once; later calls keep the first.
+ * The SDK's own signal handlers are off: on SIGTERM the process stops its parts in its own
+ * order (src/processes/roles.ts), the loop reconciler before the worker.
  */
 export function installTemporalLogging(logger: Logger): void {
   if (Runtime._instance) return;
   const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
   Runtime.install({
+    shutdownSignals: [],
     logger: new DefaultLogger('INFO', (entry) => {
       const { sdkComponent, workflowType, workflowId, activityType, attempt, ...meta } = entry.meta ?? {};
       logger[levels[entry.level]]({ temporal: { sdkComponent, workflowType, workflowId, activityType, attempt }, ...pick(meta) }, entry.message);
@@ -70,19 +78,29 @@ function pick(meta: Record<string, unknown>): Record<string, unknown> {
 
 export interface RunningWorker { worker: Worker; stop(): Promise<void> }
 
-export async function startWorker(opts: {
+export interface StartWorkerOptions {
   connection: NativeConnection; namespace: string; deps: ActivityDeps; logger: Logger; workflowBundle?: WorkflowBundleOption;
-}): Promise<RunningWorker> {
+  /**
+   * How long running activities may go on once `stop()` is called before they are cancelled
+   * (see ./shutdown.ts); the worker role passes WORKER_SHUTDOWN_GRACE. Omitted (in-process
+   * test workers): the SDK's defaults, activities are told to cancel at once.
+   */
+  shutdownGraceMs?: number;
+}
+
+export async function startWorker(opts: StartWorkerOptions): Promise<RunningWorker> {
   installTemporalLogging(opts.logger);
   const worker = await Worker.create({
     connection: opts.connection, namespace: opts.namespace, taskQueue: TASK_QUEUE,
     activities: createActivities(opts.deps),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     showStackTraceSources: true,
+    ...(opts.shutdownGraceMs === undefined ? {} : shutdownTimes(opts.shutdownGraceMs)),
   });
   const running = worker.run().catch((err: unknown) => opts.logger.error({ err: String(err) }, 'worker stopped with an error'));
   return {
     worker,
+    /** Stops polling at once; resolves once running tasks are done or given up on (./shutdown.ts). Never rejects. */
     stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;

@@ -48,7 +48,7 @@ test('getSecret returns data, scopes and 96 h worker credentials, once', async (
   const secret = await anonymous.getSecret(token);
   expect(secret.data).toEqual({ password: 'hunter2-very-secret' });
   expect(secret.scopes).toEqual(['queue:claim-work:x']);
-  expect(secret.credentials.clientId).toBe('root');
+  expect(secret.credentials.clientId).toBe('worker-credentials'); // the built-in issuer, never root
   const cert = JSON.parse(secret.credentials.certificate);
   expect(cert.scopes).toEqual([`assume:worker-type:${h.config.provisionerId}/wt-read`, 'assume:worker-id:*']);
   const hours = (cert.expiry - Date.now()) / 3_600_000;

@@ -1,7 +1,7 @@
 // Worker type methods driven by the real taskcluster-client 1.6.3 against the real API.
 import { createClientRepository } from '../../src/db/clients';
 import { SecretBox } from '../../src/db/secret-box';
-import { fixtureAmis, workerTypeDefinition } from '../support/fixtures';
+import { workerTypeDefinition } from '../support/fixtures';
 import { failure, startApiHarness, type ApiHarness } from '../support/api-harness';
 
 let h: ApiHarness;
@@ -113,27 +113,6 @@ describe('listWorkerTypeSummaries', () => {
       workerType: 'summarised', minCapacity: 1, maxCapacity: 20, runningCapacity: 3, pendingCapacity: 1, requestedCapacity: 2,
     });
     expect(summaries.find((s) => s.workerType === 'builder')).toMatchObject({ runningCapacity: 0, pendingCapacity: 0 });
-  });
-});
-
-describe('getLaunchSpecs', () => {
-  test('returns region x instance type with base64 user data and a throwaway token', async () => {
-    const p = h.provisioner();
-    const wt = await p.createWorkerType('specs', workerTypeDefinition());
-    const specs = await p.getLaunchSpecs('specs');
-    expect(Object.keys(specs).sort()).toEqual(['us-east-1', 'us-west-2']);
-    expect(Object.keys(specs['us-west-2']).sort()).toEqual(['c5.2xlarge', 'c5.xlarge']);
-    const info = specs['us-west-2']['c5.2xlarge'];
-    expect(info.launchSpec).toMatchObject({ ImageId: fixtureAmis['us-west-2'], InstanceType: 'c5.2xlarge', SecurityGroups: ['docker-worker'] });
-    const userData = JSON.parse(Buffer.from(info.launchSpec.UserData, 'base64').toString('utf8'));
-    expect(userData).toMatchObject({
-      capacity: 2, instanceType: 'c5.2xlarge', region: 'us-west-2', workerType: 'specs', provisionerId: h.config.provisionerId,
-      lastModified: wt.lastModified, securityToken: info.securityToken, provisionerBaseUrl: `${h.config.publicUrl}/v1`,
-      data: { dockerConfig: { allowPrivileged: false } },
-    });
-    const again = await p.getLaunchSpecs('specs');
-    expect(again['us-west-2']['c5.2xlarge'].securityToken).not.toBe(info.securityToken);
-    expect(await h.db.secret.count()).toBe(0);
   });
 });
 

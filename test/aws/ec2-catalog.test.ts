@@ -1,6 +1,6 @@
-// spotPriceHistory, availabilityZones, missingImages and missingSecurityGroups against moto
-// behind the strict proxy.
-import { CreateSecurityGroupCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
+// spotPriceHistory, availabilityZones, missingImages, missingSecurityGroups and
+// missingKeyPairs against moto behind the strict proxy.
+import { CreateKeyPairCommand, CreateSecurityGroupCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { MOTO_SETUP_TIMEOUT_MS, REGION, builtInLinuxImage, startEc2TestEnv, type Ec2TestEnv } from './ec2-harness';
 
 let env: Ec2TestEnv;
@@ -89,6 +89,20 @@ describe('missingSecurityGroups', () => {
     await expect(env.gateway.missingSecurityGroups(REGION, ['default', 'docker-worker', 'no-such-group']))
       .resolves.toEqual(['no-such-group']);
     await expect(env.gateway.missingSecurityGroups('eu-central-1', ['docker-worker'])).resolves.toEqual(['docker-worker']);
+  });
+});
+
+describe('missingKeyPairs', () => {
+  it('names only the key pairs the region does not have, in one call per 100 names', async () => {
+    await env.direct().send(new CreateKeyPairCommand({ KeyName: 'catalog-worker-key' }));
+    await expect(env.gateway.missingKeyPairs(REGION, ['catalog-worker-key', 'no-such-key', 'catalog-worker-key']))
+      .resolves.toEqual(['no-such-key']);
+    await expect(env.gateway.missingKeyPairs('eu-central-1', ['catalog-worker-key'])).resolves.toEqual(['catalog-worker-key']);
+    await expect(env.gateway.missingKeyPairs(REGION, [])).resolves.toEqual([]);
+    env.proxy.reset();
+    const names = Array.from({ length: 150 }, (_, i) => `absent-${i}`);
+    await expect(env.gateway.missingKeyPairs(REGION, names)).resolves.toHaveLength(150);
+    expect(env.proxy.counts().DescribeKeyPairs).toBe(2);
   });
 });
 

@@ -66,3 +66,23 @@ export async function builtInLinuxImage(client: EC2Client): Promise<string> {
   if (!image?.ImageId) throw new Error('moto lists no built-in Linux AMI');
   return image.ImageId;
 }
+
+/** What a test file shares: one environment and one built-in image, ready once beforeAll has run. */
+export interface SharedEc2TestEnv { env: Ec2TestEnv; imageId: string }
+
+/**
+ * Registers the usual hooks of a file: the environment (and a moto image) before all tests,
+ * a proxy without faults or counts before each, and closing after all.
+ */
+export function useEc2TestEnv(options: Ec2TestEnvOptions = {}): SharedEc2TestEnv {
+  const shared = {} as SharedEc2TestEnv;
+  beforeAll(async () => {
+    shared.env = await startEc2TestEnv(options);
+    shared.imageId = await builtInLinuxImage(shared.env.direct());
+  }, MOTO_SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await shared.env?.close();
+  });
+  beforeEach(() => shared.env.proxy.reset());
+  return shared;
+}

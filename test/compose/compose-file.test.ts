@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError, loadConfig } from '../../src/config';
 import { searchAttributeCliTypes } from '../../src/temporal/search-attributes';
+import { SHUTDOWN_FORCE_MARGIN_MS } from '../../src/worker/shutdown';
 import { containerEnvironment, interpolate, type ShellEnv } from './compose-interpolation';
 import { composeValidator, type ComposeFile, type Service } from './compose-schema';
 
@@ -43,6 +44,13 @@ const service = (name: string): Service => {
   if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
   return found;
 };
+/** A compose duration (`60s`, `1m30s`, `500ms`) in milliseconds. */
+function durationMs(text: string): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 1e-3, ns: 1e-6 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|ns)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a compose duration: "${text}"`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0);
+}
 const script = (svc: Service): string => [svc.entrypoint, svc.command].flat().filter(Boolean).join(' ');
 
 describe('docker-compose.yml against the compose specification', () => {
@@ -158,6 +166,15 @@ describe('the provisioner services', () => {
       const env = raw.services[name]!.environment as Record<string, unknown>;
       for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) expect({ key, value: env[key] }).toEqual({ key, value: null });
     }
+  });
+
+  test('the worker is killed only after its shutdown grace period and force margin are over', () => {
+    const config = loadConfig(containerEnvironment(service('worker').environment, {}), 'production');
+    expect(config.timing.workerShutdownGraceMs).toBe(30_000);
+    const stopGrace = service('worker').stop_grace_period;
+    expect(stopGrace).toBeDefined();
+    expect(durationMs(stopGrace!)).toBeGreaterThan(config.timing.workerShutdownGraceMs + SHUTDOWN_FORCE_MARGIN_MS);
+    expect([durationMs('1m30s'), durationMs('60s'), durationMs('500ms')]).toEqual([90_000, 60_000, 500]);
   });
 
   test('api runs the api role on the published port 5557; worker runs the worker role', () => {

@@ -13,6 +13,8 @@ export interface Service {
   healthcheck?: { test?: unknown; disable?: boolean };
   restart?: string;
   ports?: (string | number)[];
+  /** A compose duration, e.g. `60s` or `1m30s`. */
+  stop_grace_period?: string;
 }
 export interface ComposeFile { services: Record<string, Service>; volumes?: Record<string, unknown> }
 

@@ -7,29 +7,23 @@
 // An activity that was running in the killed process is retried only when Temporal times it
 // out (launchInstance: its heartbeat timeout; countPendingTasks: its start-to-close timeout),
 // so the loop must be back within that timeout plus about one iteration.
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { hashToken } from '../../src/db/secret-box';
 import { LIVE_STATES } from '../../src/db/ledger';
 import { workerTypeWorkflowId } from '../../src/temporal/names';
 import { LOOP_LAUNCH, LOOP_QUEUE } from '../../workflows/activity-options';
 import { lastIterationQuery } from '../../workflows/messages';
-import { ROOT_TOKEN, SECRETS_KEY, startApiHarness, type ApiHarness } from '../support/api-harness';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { TEST_REGIONS } from '../support/environment';
 import { eventually } from '../support/eventually';
 import { workerTypeDefinition } from '../support/fixtures';
-import { WORKFLOW_BUNDLE_ENV } from '../support/global-services';
 import { ownedInstances, userDataOf, type MotoInstance } from '../support/moto-inspect';
-import { PROJECT_ROOT } from '../support/run-tsx';
+import { killWorkerChildren, startWorkerChild as startChild, workerChildEnv, type WorkerChild } from '../support/worker-child-process';
 
 jest.setTimeout(240_000);
 
 const WT = 'crash-builder';
 const N = 4;
-const CHILD_ENTRY = path.join(PROJECT_ROOT, 'test', 'support', 'worker-child.ts');
-const READY_LINE = 'worker-child: polling';
 /** Long enough that the kill surely lands before the held call is answered. */
 const HOLD_MS = 5_000;
 const INTERVAL_MS = 1_000;
@@ -39,7 +33,6 @@ const HANDOFF_ALLOWANCE_MS = 8_000;
 let h: ApiHarness;
 let queueFront: QueueFront;
 let worker: WorkerChild | undefined;
-const alive = new Set<ChildProcess>();
 
 beforeAll(async () => {
   h = await startApiHarness({ ITERATION_INTERVAL: String(INTERVAL_MS / 1000), INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
@@ -53,10 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Runs even when a test failed half-way: no worker process may outlive the file.
-  await Promise.all([...alive].map((proc) => new Promise<void>((resolve) => {
-    proc.once('exit', () => resolve());
-    proc.kill('SIGKILL');
-  })));
+  await killWorkerChildren();
   await queueFront?.close();
   await h?.stop();
 });
@@ -64,39 +54,11 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------
 // The worker process.
 
-interface WorkerChild { proc: ChildProcess; output: string[]; exited: Promise<unknown> }
-
-function childEnv(): NodeJS.ProcessEnv {
-  const { config, env } = h;
-  return {
-    PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR,
-    DATABASE_URL: h.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, TEMPORAL_NAMESPACE: env.temporal.namespace ?? 'default',
-    AWS_ENDPOINT_URL_EC2: env.ec2Proxy.url, TASKCLUSTER_ROOT_URL: queueFront.url, PUBLIC_URL: h.url,
-    PROVISIONER_ID: config.provisionerId, SECRETS_KEY, ROOT_ACCESS_TOKEN: ROOT_TOKEN, ALLOWED_REGIONS: config.allowedRegions.join(','),
-    ITERATION_INTERVAL: String(INTERVAL_MS / 1000), INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1', LOG_LEVEL: 'info',
-    TEST_WORKFLOW_BUNDLE: process.env[WORKFLOW_BUNDLE_ENV],
-  };
-}
-
-/** Starts a worker process and resolves once it polls; rejects with its output if it dies first. */
-async function startWorkerChild(): Promise<WorkerChild> {
-  const tsx = pathToFileURL(require.resolve('tsx')).href;
-  const proc = spawn(process.execPath, ['--import', tsx, CHILD_ENTRY], { cwd: PROJECT_ROOT, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-  alive.add(proc);
-  const output: string[] = [];
-  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => { alive.delete(proc); resolve(signal ?? code); }));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker process not ready after 90 s:\n${output.join('')}`)), 90_000);
-    const keep = (chunk: Buffer) => {
-      output.push(chunk.toString('utf8'));
-      if (output.length > 400) output.splice(0, output.length - 400);
-      if (chunk.toString('utf8').includes(READY_LINE)) { clearTimeout(timer); resolve(); }
-    };
-    proc.stdout!.on('data', keep);
-    proc.stderr!.on('data', keep);
-    void exited.then((how) => { clearTimeout(timer); reject(new Error(`worker process exited (${String(how)}):\n${output.join('')}`)); });
-  });
-  return { proc, output, exited };
+/** A worker process against this file's harness, asking the Queue through the front. */
+function startWorkerChild(): Promise<WorkerChild> {
+  return startChild(workerChildEnv(h, {
+    TASKCLUSTER_ROOT_URL: queueFront.url, ITERATION_INTERVAL: String(INTERVAL_MS / 1000), INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1',
+  }));
 }
 
 async function killWorker(child: WorkerChild): Promise<number> {

@@ -47,11 +47,16 @@ test('capacity follows pending tasks, with the right type, tags and user data', 
   const live = await eventually(async () => { const l = await allLive(); return l.length >= 3 && l; }, '3 instances in moto');
   for (const i of live) {
     expect(i).toMatchObject({ type: 'c5.xlarge', spot: true, zone: expect.stringMatching(/^us-west-2/) });
-    expect(i.tags).toEqual({ Name: `${h.config.provisionerId}/${WT}`, Owner: h.config.provisionerId, WorkerType: `${h.config.provisionerId}/${WT}` });
-    for (const tags of await volumeTags(h.env.rawEc2('us-west-2'), i.id)) expect(tags.WorkerType).toBe(`${h.config.provisionerId}/${WT}`);
+    expect(i.tags).toEqual({ Name: WT, Owner: h.config.provisionerId, WorkerType: `${h.config.provisionerId}/${WT}` });
+    for (const tags of await volumeTags(h.env.rawEc2('us-west-2'), i.id)) {
+      expect(tags).toMatchObject({ Name: WT, WorkerType: `${h.config.provisionerId}/${WT}` });
+    }
   }
   const userData = await userDataOf(h.env.rawEc2('us-west-2'), live[0]!.id);
-  expect(userData).toMatchObject({ workerType: WT, provisionerId: h.config.provisionerId, instanceType: 'c5.xlarge', capacity: 1, region: 'us-west-2' });
+  // A spot launch: spotBid is the MaxPrice submitted, maxPrice x utility.
+  expect(userData).toMatchObject({
+    workerType: WT, provisionerId: h.config.provisionerId, instanceType: 'c5.xlarge', capacity: 1, region: 'us-west-2', spotBid: 0.5,
+  });
   expect(userData.securityToken).toEqual(expect.any(String));
   await eventually(stateMatchesMoto, 'state to match moto');
   const summaries = await h.provisioner().listWorkerTypeSummaries();

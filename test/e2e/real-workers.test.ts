@@ -138,3 +138,22 @@ test('demand drops to zero for many iterations, well past the registration timeo
   mark(`${((Date.now() - from) / 1000).toFixed(0)} s at zero demand (iteration ${last.iteration}, change ${last.change}): `
     + `${booted.size} workers still running, launched ${((Date.now() - oldest) / 1000).toFixed(0)} s ago`);
 });
+
+test('remove-then-recreate: the removed definition\'s running workers are terminated, the new definition provisions', async () => {
+  const definition = await h.provisioner().workerType(WT);
+  const { workerType: _name, lastModified: _at, ...body } = definition;
+  await h.provisioner().removeWorkerType(WT);
+  await h.provisioner().createWorkerType(WT, body);
+  mark('worker type removed and created again at once');
+  const old = [...booted.keys()];
+  await eventually(async () => {
+    const rows = await h.db.instance.findMany({ where: { instanceId: { in: old } } });
+    return rows.every((r) => r.state === 'stopping' || r.state === 'terminated') && rows;
+  }, 'the old workers terminated', 60_000);
+  const ids = new Set((await live()).map((i) => i.id));
+  expect(old.filter((id) => ids.has(id))).toEqual([]);
+  mark(`the ${old.length} workers of the removed definition terminated`);
+  setPending(1);
+  const fresh = await eventually(async () => { const l = await live(); return l.length === 1 && l; }, 'a launch for the new definition', 30_000);
+  expect(old).not.toContain(fresh[0]!.id);
+});

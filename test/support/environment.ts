@@ -40,7 +40,8 @@ export interface TestEnvironment {
   logger: Logger;
   /** A moto built-in AMI that exists in the region. */
   amiFor(region: string): Promise<string>;
-  startWorker(): Promise<RunningWorker>;
+  /** A worker on this environment's configuration, or on it changed by `restartedWith` (environment variables). */
+  startWorker(restartedWith?: Record<string, string>): Promise<RunningWorker>;
   stop(): Promise<void>;
 }
 
@@ -59,12 +60,13 @@ export async function startTestEnvironment(env: Record<string, string> = {}, opt
   const [database, temporal, ec2Proxy, queue] = await Promise.all([
     createTestDatabase(), startTestTemporal(options.temporal), startEc2Proxy(motoUrl), startLocalQueueServer(),
   ]);
-  const config = loadConfig({
+  const baseEnv = {
     DATABASE_URL: database.url, ROOT_ACCESS_TOKEN: ROOT_TOKEN, SECRETS_KEY, LOG_LEVEL: 'debug',
     ALLOWED_REGIONS: TEST_REGIONS.join(','), PROVISIONER_ID: `test-${randomBytes(4).toString('hex')}`,
     TEMPORAL_ADDRESS: temporal.address, TASKCLUSTER_ROOT_URL: queue.url, AWS_ENDPOINT_URL_EC2: ec2Proxy.url,
     ITERATION_INTERVAL: '2', INVENTORY_INTERVAL: '2', SPOT_PRICE_INTERVAL: '2', ...env,
-  });
+  };
+  const config = loadConfig(baseEnv);
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const db = createPrisma(database.url);
@@ -85,10 +87,10 @@ export async function startTestEnvironment(env: Record<string, string> = {}, opt
       if (!id) throw new Error(`moto has no built-in AMI in ${region}`);
       return id;
     },
-    startWorker: async () => {
+    startWorker: async (restartedWith = {}) => {
       const worker = await startWorker({
         connection: temporal.nativeConnection, namespace: temporal.namespace ?? 'default',
-        deps: buildActivityDeps(config, db, { ec2 }), logger,
+        deps: buildActivityDeps(loadConfig({ ...baseEnv, ...restartedWith }), db, { ec2 }), logger,
         workflowBundle: { codePath: process.env[WORKFLOW_BUNDLE_ENV]! },
       });
       workers.push(worker);

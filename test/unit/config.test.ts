@@ -24,12 +24,12 @@ test('a complete production environment gives the documented defaults', () => {
     port: 5557, provisionerId: 'aws-provisioner-v1', publicUrl: 'http://127.0.0.1:5557',
     allowedRegions: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-central-1'],
     queue: { rootUrl: 'https://tc.example.com' }, temporal: { address: 'temporal:7233', namespace: 'default' },
-    credentialsIssuer: { clientId: 'root', accessToken: production.ROOT_ACCESS_TOKEN },
+    credentialsIssuer: { clientId: 'worker-credentials', accessToken: undefined },
   });
   expect(config.timing).toEqual({
     iterationIntervalMs: 30_000, inventoryIntervalMs: 60_000, spotPriceIntervalMs: 300_000,
     maxInstanceLifetimeMs: 96 * 3_600_000, registrationTimeoutMs: 30 * 60_000, capacityCooldownMs: 5 * 60_000,
-    reconcileIntervalMs: 300_000,
+    reconcileIntervalMs: 300_000, workerShutdownGraceMs: 30_000,
   });
   expect(config.secretsKey).toEqual(Buffer.alloc(32, 1));
 });
@@ -53,6 +53,7 @@ test.each([
   ['ALLOWED_REGIONS', 'us-west-2,us-west-2', 'ALLOWED_REGIONS lists a region more than once'],
   ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of'],
   ['ITERATION_INTERVAL', '0', 'ITERATION_INTERVAL must be a positive number'],
+  ['WORKER_SHUTDOWN_GRACE', 'thirty', 'WORKER_SHUTDOWN_GRACE must be a positive number (got "thirty")'],
   ['TRUST_PROXY', 'maybe', 'TRUST_PROXY must be true or false'],
   ['TASKCLUSTER_CLIENT_ID', 'provisioner', 'TASKCLUSTER_ACCESS_TOKEN is required when TASKCLUSTER_CLIENT_ID is set'],
 ])('%s=%s is refused: %s', (name, value, message) => {

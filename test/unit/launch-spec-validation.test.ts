@@ -1,4 +1,5 @@
-import { createLaunchSpec, InvalidLaunchSpecError, testLaunchSpecs, type Bid } from '../../src/domain/launch-spec';
+import { createLaunchSpec, InvalidLaunchSpecError, type Bid } from '../../src/domain/launch-spec';
+import { testLaunchSpecs } from '../../src/domain/launch-spec-matrix';
 import type { JsonObject, RegionLaunchSpec, WorkerType } from '../../src/domain/worker-type';
 import { CTX, makeInstanceType, makeRegion, makeWorkerType, makeZone } from './fixtures/worker-types';
 
@@ -57,6 +58,24 @@ const invalid: [string, WorkerType, string[]][] = [
   ]],
   ['a Placement that is not an object', withGlobal({ Placement: 'us-west-2a' }),
     ['launchSpec.Placement must be an object']],
+  ['a key of the wrong JSON type at each level', makeWorkerType({
+    launchSpec: { SecurityGroups: 'docker-worker' },
+    regions: [makeRegion('us-west-2', { launchSpec: { ImageId: 'ami-0aaaaaaa', KeyName: 7 } as unknown as RegionLaunchSpec })],
+    instanceTypes: [makeInstanceType('c3.xlarge', { launchSpec: { EbsOptimized: 'yes', MetadataOptions: [] } })],
+    availabilityZones: [makeZone('us-west-2a', { launchSpec: { Ipv6AddressCount: '1', KeyName: null } })],
+  }), [
+    'launchSpec.SecurityGroups must be an array',
+    'regions[us-west-2].launchSpec.KeyName must be a string',
+    'availabilityZones[us-west-2a].launchSpec.Ipv6AddressCount must be a number',
+    'availabilityZones[us-west-2a].launchSpec.KeyName must be a string',
+    'instanceTypes[c3.xlarge].launchSpec.EbsOptimized must be a boolean',
+    'instanceTypes[c3.xlarge].launchSpec.MetadataOptions must be an object',
+  ]],
+  ['names of Object.prototype members', withGlobal(JSON.parse('{"constructor": {}, "__proto__": {}, "toString": "x"}') as JsonObject), [
+    'launchSpec.constructor is not an allowed launch specification key',
+    'launchSpec.__proto__ is not an allowed launch specification key',
+    'launchSpec.toString is not an allowed launch specification key',
+  ]],
   ['capacity 0', withType({ capacity: 0 }), ['instanceTypes[c3.xlarge].capacity must be a number greater than 0']],
   ['negative capacity', withType({ capacity: -1 }), ['instanceTypes[c3.xlarge].capacity must be a number greater than 0']],
   ['a zone of a region not in regions', withZone(['eu-central-1a']),
@@ -90,9 +109,19 @@ describe('testLaunchSpecs rejects', () => {
 
 const valid: [string, WorkerType][] = [
   ['SubnetId with SecurityGroupIds', makeWorkerType({ launchSpec: { SecurityGroupIds: ['sg-1'], SubnetId: 'subnet-1' } })],
-  ['every allowed key but the forced ones', withGlobal({
+  ['every key of the original but the forced ones', withGlobal({
     KeyName: 'k', AddressingType: 'public', BlockDeviceMappings: [], EbsOptimized: true, IamInstanceProfile: { Name: 'p' },
-    KernelId: 'aki-1', MonitoringEnabled: true, Placement: { Tenancy: 'default' }, RamdiskId: 'ari-1',
+    KernelId: 'aki-1', MonitoringEnabled: true, Placement: { Tenancy: 'default' }, RamdiskId: 'ari-1', NetworkInterfaces: [],
+  })],
+  ['every RunInstances key passed through', withGlobal({
+    Monitoring: { Enabled: true }, MetadataOptions: { HttpTokens: 'required' }, CreditSpecification: { CpuCredits: 'standard' },
+    CpuOptions: { CoreCount: 2 }, HibernationOptions: { Configured: false }, EnclaveOptions: { Enabled: false },
+    MaintenanceOptions: { AutoRecovery: 'default' }, PrivateDnsNameOptions: { HostnameType: 'ip-name' },
+    InstanceInitiatedShutdownBehavior: 'terminate', PrivateIpAddress: '10.0.0.5', Ipv6AddressCount: 0,
+  })],
+  ['KeyName in a region and in an instance type', makeWorkerType({
+    regions: [makeRegion('us-west-2', { launchSpec: { ImageId: 'ami-0aaaaaaa', KeyName: 'r' } }), makeRegion('us-east-1')],
+    instanceTypes: [makeInstanceType('c3.xlarge', { launchSpec: { KeyName: 't' } }), makeInstanceType('c3.2xlarge')],
   })],
   ['zones configured for one region only', withZone(['us-west-2b'], ['us-west-2c'])],
   ['a zone overriding the AMI', withZone(['us-west-2a', { launchSpec: { ImageId: 'ami-0zzzzzzz' } }])],

@@ -1,7 +1,9 @@
-import { buildLaunchSpec, createLaunchSpec, testLaunchSpecs, type Bid } from '../../src/domain/launch-spec';
+import { launchSpecWithUserData } from '../../src/aws/user-data';
+import { buildLaunchSpec, createLaunchSpec, type Bid } from '../../src/domain/launch-spec';
+import { testLaunchSpecs } from '../../src/domain/launch-spec-matrix';
 import type { JsonObject, WorkerType } from '../../src/domain/worker-type';
 import {
-  AMIS, CTX, decodeUserData, deepFreeze, makeInstanceType, makeRegion, makeWorkerType, makeZone,
+  AMIS, CTX, deepFreeze, makeInstanceType, makeRegion, makeWorkerType, makeZone, parsedUserData,
 } from './fixtures/worker-types';
 
 const BID: Bid = { region: 'us-west-2', zone: 'us-west-2b', instanceType: 'c3.2xlarge', price: 0.5, truePrice: 0.25 };
@@ -31,7 +33,8 @@ describe('testLaunchSpecs on a valid definition', () => {
       SecurityGroups: ['docker-worker'],
     });
     expect(info?.launchSpec).not.toHaveProperty('KeyName');
-    expect(decodeUserData(info?.launchSpec ?? {})).toMatchObject({
+    expect(info?.launchSpec).not.toHaveProperty('UserData');
+    expect(parsedUserData(info ?? { userDataText: '{}' })).toMatchObject({
       capacity, provisionerId: CTX.provisionerId, region, instanceType, securityToken: CTX.securityToken,
       availabilityZone: `${region}a`, spotBid: 1, price: 1,
     });
@@ -39,10 +42,15 @@ describe('testLaunchSpecs on a valid definition', () => {
 });
 
 describe('createLaunchSpec', () => {
-  test('UserData holds exactly the keys of the spec, with their values', () => {
+  test('UserData holds exactly the keys of the spec, in its order, with their values', () => {
     const def = makeWorkerType({ userData: { dockerConfig: { allowPrivileged: false } } });
     const info = createLaunchSpec(def, BID, CTX);
-    const userData = decodeUserData(info.launchSpec);
+    const userData = parsedUserData(info);
+    expect(info.instanceUserData).toStrictEqual(userData);
+    expect(Object.keys(userData)).toEqual([
+      'availabilityZone', 'capacity', 'data', 'instanceType', 'lastModified', 'launchSpecGenerated', 'price',
+      'provisionerBaseUrl', 'provisionerId', 'region', 'securityToken', 'spotBid', 'taskclusterRootUrl', 'workerType',
+    ]);
     expect(userData).toStrictEqual({
       availabilityZone: 'us-west-2b',
       capacity: 2,
@@ -72,15 +80,21 @@ describe('createLaunchSpec', () => {
     });
   });
 
-  test.each<[string, JsonObject, string | undefined, string | undefined]>([
-    ['no key pair anywhere', {}, undefined, undefined],
-    ['the user KeyName when none is forced', { KeyName: 'mine' }, undefined, 'mine'],
-    ['the forced key pair', {}, 'prov:abc1234', 'prov:abc1234'],
-    ['the forced key pair over the user KeyName', { KeyName: 'mine' }, 'prov:abc1234', 'prov:abc1234'],
-  ])('KeyName: %s', (_name, extra, keyName, expected) => {
-    const def = makeWorkerType({ launchSpec: { SecurityGroups: ['docker-worker'], ...extra } });
-    const info = createLaunchSpec(def, BID, keyName === undefined ? CTX : { ...CTX, keyName });
-    expect(info.launchSpec['KeyName']).toBe(expected);
+  test.each<[string, WorkerType, string | undefined]>([
+    ['no key pair anywhere', makeWorkerType(), undefined],
+    ['set globally', makeWorkerType({ launchSpec: { KeyName: 'global' } }), 'global'],
+    ['set in the region', makeWorkerType({ regions: [makeRegion('us-west-2', { launchSpec: { ImageId: 'ami-0aaaaaaa', KeyName: 'regional' } })] }), 'regional'],
+    ['the instance type over the region', makeWorkerType({
+      regions: [makeRegion('us-west-2', { launchSpec: { ImageId: 'ami-0aaaaaaa', KeyName: 'regional' } })],
+      instanceTypes: [makeInstanceType('c3.2xlarge', { launchSpec: { KeyName: 'typed' } })],
+    }), 'typed'],
+  ])('KeyName: %s', (_name, def, expected) => {
+    expect(createLaunchSpec(def, BID, CTX).launchSpec['KeyName']).toBe(expected);
+  });
+
+  test('pass-through RunInstances keys such as MetadataOptions are kept', () => {
+    const def = makeWorkerType({ launchSpec: { MetadataOptions: { HttpTokens: 'required' }, CpuOptions: { CoreCount: 2 } } });
+    expect(createLaunchSpec(def, BID, CTX).launchSpec).toMatchObject({ MetadataOptions: { HttpTokens: 'required' }, CpuOptions: { CoreCount: 2 } });
   });
 
   test.each<[string, JsonObject, JsonObject]>([
@@ -92,10 +106,13 @@ describe('createLaunchSpec', () => {
     expect(info.launchSpec['Placement']).toStrictEqual(expected);
   });
 
-  test('non-ASCII userData survives the UTF-8 base64 round trip', () => {
+  test('non-ASCII userData survives the UTF-8 base64 round trip to EC2', () => {
     const data = { motd: 'grüße ✓ 東京 🚀' };
     const info = createLaunchSpec(makeWorkerType({ userData: data }), BID, CTX);
-    expect(decodeUserData(info.launchSpec)['data']).toStrictEqual(data);
+    const sent = launchSpecWithUserData(info);
+    expect({ ...sent, UserData: undefined }).toStrictEqual({ ...info.launchSpec, UserData: undefined });
+    expect(JSON.parse(Buffer.from(String(sent['UserData']), 'base64').toString('utf8'))['data']).toStrictEqual(data);
+    expect(info.launchSpec).not.toHaveProperty('UserData');
   });
 
   test('a userData key named __proto__ stays data and changes no prototype', () => {
@@ -103,7 +120,7 @@ describe('createLaunchSpec', () => {
     const info = createLaunchSpec(makeWorkerType({ userData }), BID, CTX);
     expect(Object.getPrototypeOf(info.userData)).toBe(Object.prototype);
     expect(Object.keys(info.userData)).toEqual(['__proto__', 'ok']);
-    expect(decodeUserData(info.launchSpec)['data']).toStrictEqual(userData);
+    expect(parsedUserData(info)['data']).toStrictEqual(userData);
   });
 });
 

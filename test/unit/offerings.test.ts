@@ -1,5 +1,5 @@
 // Offering choice: cheapest price per utility unit, bounded by maxPrice, markets and cooldowns.
-import { rankOfferings, selectLaunches, type Offering, type OfferingInput } from '../../src/domain/offerings';
+import { launchBid, rankOfferings, selectLaunches, spotMaxPrice, type Offering, type OfferingInput } from '../../src/domain/offerings';
 
 const types = [
   { instanceType: 'c5.xlarge', capacity: 1, utility: 1, launchSpec: {}, secrets: {}, userData: {}, scopes: [] },
@@ -31,7 +31,7 @@ test.each([
   ['cheapest per utility first (0.12/2 = 0.06 beats 0.08)', input(), ['spot:us-west-2a:c5.2xlarge', 'spot:us-west-2b:c5.xlarge', 'spot:us-west-2a:c5.xlarge', 'spot:us-east-1a:c5.xlarge']],
   ['maxPrice per utility unit excludes dearer offerings', input({ def: { maxPrice: 0.09 } }), ['spot:us-west-2a:c5.2xlarge', 'spot:us-west-2b:c5.xlarge']],
   ['regions outside the allowed list are ignored', input({ allowedRegions: ['us-east-1'] }), ['spot:us-east-1a:c5.xlarge']],
-  ['configured zones restrict a region', input({ def: { availabilityZones: [{ region: 'us-west-2', availabilityZone: 'us-west-2b', launchSpec: {} }] } }), ['spot:us-west-2b:c5.xlarge', 'spot:us-east-1a:c5.xlarge']],
+  ['configured zones restrict a region', input({ def: { availabilityZones: [{ region: 'us-west-2', availabilityZone: 'us-west-2b' }] } }), ['spot:us-west-2b:c5.xlarge', 'spot:us-east-1a:c5.xlarge']],
   ['an offering on cooldown is skipped until it expires', input({ cooldowns: [{ region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.2xlarge', market: 'spot', until: 2_000_000 }] }), ['spot:us-west-2b:c5.xlarge', 'spot:us-west-2a:c5.xlarge', 'spot:us-east-1a:c5.xlarge']],
   ['an expired cooldown no longer applies', input({ cooldowns: [{ region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.2xlarge', market: 'spot', until: 999_999 }] }), ['spot:us-west-2a:c5.2xlarge', 'spot:us-west-2b:c5.xlarge', 'spot:us-west-2a:c5.xlarge', 'spot:us-east-1a:c5.xlarge']],
   ['no spot when canUseSpot is false, and no on-demand unless allowed', input({ def: { canUseSpot: false } }), []],
@@ -70,4 +70,27 @@ test('selectLaunches respects the total launch cap and reports the shortfall', (
   const result = selectLaunches([small], 10, 100, { perOffering: 100, maxLaunches: 3 });
   expect(result.launches).toHaveLength(3);
   expect(result.shortfall).toBe(7);
+});
+
+describe('the bid of a launch: spotBid in user data is what EC2 may charge per instance-hour', () => {
+  const base = { region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.2xlarge', capacity: 2, utility: 2 };
+  test.each<[string, Offering, number | undefined, number]>([
+    ['spot: the MaxPrice submitted, not the observed price',
+      { ...base, market: 'spot', price: 0.12, pricePerUtility: 0.06, maxHourlyPrice: 1 }, 1, 1],
+    ['spot whose price is at the cap',
+      { ...base, market: 'spot', price: 0.8, pricePerUtility: 0.4, maxHourlyPrice: 0.8 }, 0.8, 0.8],
+    ['on-demand: the on-demand price, and no MaxPrice',
+      { ...base, market: 'on-demand', price: 0.34, pricePerUtility: 0.17, maxHourlyPrice: 1 }, undefined, 0.34],
+  ])('%s', (_name, offering, maxPrice, spotBid) => {
+    expect(spotMaxPrice(offering)).toBe(maxPrice);
+    expect(launchBid(offering)).toStrictEqual({
+      region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.2xlarge', price: spotBid, truePrice: offering.pricePerUtility,
+    });
+  });
+
+  test('every ranked offering bids within what its market charges', () => {
+    for (const o of rankOfferings(input({ def: { canUseOndemand: true } }))) {
+      expect(launchBid(o).price).toBe(o.market === 'spot' ? o.maxHourlyPrice : o.price);
+    }
+  });
 });

@@ -58,8 +58,10 @@ export const operationRoutes: Route[] = [
             workerType: name, minCapacity: definition?.minCapacity ?? 0, maxCapacity: definition?.maxCapacity ?? 0,
             runningCapacity: capacity.running, pendingCapacity: capacity.pending, requestedCapacity: capacity.requested,
           },
-          lastIteration: (status?.report as Record<string, unknown> | undefined) ?? null,
+          // Iteration 0 is the row a loop failure creates before any iteration completed.
+          lastIteration: status && status.iteration > 0 ? status.report as Record<string, unknown> : null,
           lastLaunchError: status?.lastLaunchError ?? null,
+          loopError: status?.loopError && status.loopErrorAt ? { message: status.loopError, at: status.loopErrorAt.toISOString() } : null,
         },
       };
     },
@@ -128,9 +130,11 @@ async function backendStatus(services: ApiServices) {
   const now = services.now();
   const [temporalError, databaseError] = await Promise.all([temporalDown(services), databaseDown(services)]);
   const unknown = 'unknown: the database is unavailable';
-  const [regions, lastIteration, queue] = databaseError
-    ? [null, null, null]
-    : await Promise.all([services.statuses.regions(), services.statuses.lastIterationAt(), services.statuses.queueHealth()]);
+  const [regions, lastIteration, queue, failingLoops] = databaseError
+    ? [null, null, null, null]
+    : await Promise.all([
+      services.statuses.regions(), services.statuses.lastIterationAt(), services.statuses.queueHealth(), services.statuses.failingLoops(),
+    ]);
   const staleBefore = now.getTime() - REGION_STALE_FACTOR * services.config.timing.inventoryIntervalMs;
   const regionHealth = services.config.allowedRegions.map((region) => {
     if (!regions) return { region, healthy: false, lastSuccess: null, lastError: unknown };
@@ -147,14 +151,24 @@ async function backendStatus(services: ApiServices) {
         detail: (`no answer in the latest iteration of ${queue.failing.length} of ${queue.checked} worker type(s); `
           + `${queue.failing[0]!.workerType}: ${queue.failing[0]!.queueError}`).slice(0, 300),
       };
+  const loopHealth = !failingLoops
+    ? { healthy: false, detail: unknown }
+    : failingLoops.length === 0
+      ? { healthy: true, detail: 'every worker type loop completed its latest pass' }
+      : {
+        healthy: false,
+        detail: (`${failingLoops.length} worker type loop(s) cannot complete a pass; `
+          + `${failingLoops[0]!.workerType}: ${failingLoops[0]!.loopError}`).slice(0, 300),
+      };
   const down = temporalError !== null || databaseError !== null;
-  const degraded = !queueHealth.healthy || regionHealth.some((r) => !r.healthy);
+  const degraded = !queueHealth.healthy || !loopHealth.healthy || regionHealth.some((r) => !r.healthy);
   return {
     status: down ? 'unhealthy' : degraded ? 'degraded' : 'healthy',
     lastCheckedIn: (lastIteration ?? now).toISOString(),
     database: { healthy: databaseError === null, detail: databaseError ?? 'reachable' },
     temporal: { healthy: temporalError === null, detail: temporalError ?? 'reachable' },
     queue: queueHealth,
+    loops: loopHealth,
     regions: regionHealth,
   };
 }

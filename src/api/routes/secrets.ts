@@ -1,6 +1,7 @@
 // The booting-instance handshake: a one-time secret per launch, read with the token
 // found in the instance's user data. Tokens never appear in logs or error messages.
 import { createTemporaryCredentials } from '../auth/temporary-credentials';
+import { workerCredentialsIssuer, workerScopes } from '../auth/worker-issuer';
 import { EARLIEST_STORABLE, parseDateTime } from '../date-time';
 import { ApiError, conflict } from '../errors';
 import { instanceIdParam, tokenParam } from '../params';
@@ -16,13 +17,12 @@ const CREDENTIALS_BACKDATE_MS = 15 * 60 * 1000;
 
 function workerCredentials(workerType: string, services: ApiServices) {
   const { config } = services;
-  const issuer = config.credentialsIssuer;
-  if (!issuer.accessToken) throw new Error('no credentials issuer configured');
+  const issuer = workerCredentialsIssuer(config);
   const now = services.now().getTime();
   return createTemporaryCredentials({
     clientId: issuer.clientId,
     accessToken: issuer.accessToken,
-    scopes: [`assume:worker-type:${config.provisionerId}/${workerType}`, 'assume:worker-id:*'],
+    scopes: workerScopes(config.provisionerId, workerType),
     start: new Date(now - CREDENTIALS_BACKDATE_MS),
     expiry: new Date(now + WORKER_CREDENTIALS_HOURS * 3600 * 1000),
   });

@@ -1,8 +1,7 @@
 // Shared steps of the worker type routes: validation (schema rules, launch specs, EC2
 // existence checks) and waking the provisioning workflow.
 import { Ec2Error } from '../../aws/errors';
-import type { LaunchTarget } from '../../aws/launchability';
-import { testLaunchSpecs } from '../../domain/launch-spec';
+import { launchTargets } from '../../domain/launch-targets';
 import type { WorkerTypeDefinition } from '../../domain/worker-type';
 import { workerTypeProblems } from '../../domain/worker-type-rules';
 import { ApiError, notFound } from '../errors';
@@ -13,31 +12,20 @@ export function launchContext(services: ApiServices) {
   return { provisionerId: config.provisionerId, provisionerBaseUrl: `${config.publicUrl}/v1`, rootUrl: config.taskclusterRootUrl };
 }
 
-/** The AMIs and named security groups each allowed region's launch specs use. */
-function launchTargets(name: string, def: WorkerTypeDefinition, services: ApiServices): LaunchTarget[] {
-  const probe = { ...def, workerType: name, lastModified: new Date(0).toISOString() };
-  const specs = testLaunchSpecs(probe, { ...launchContext(services), securityToken: 'AAAAAAAAQAAAAAAAAAAAAA', now: probe.lastModified });
-  if (!specs.ok) return [];
-  return Object.entries(specs.specs).map(([region, byType]) => {
-    const launchSpecs = Object.values(byType).map((info) => info.launchSpec);
-    return {
-      region,
-      imageIds: launchSpecs.map((s) => String(s.ImageId)),
-      securityGroups: launchSpecs.flatMap((s) => (Array.isArray(s.SecurityGroups) ? s.SecurityGroups.map(String) : [])),
-    };
-  });
-}
-
-/** Throws 400 naming every problem, or 503 when EC2 cannot be asked. Stores nothing. */
+/**
+ * Throws 400 naming every problem, or 503 when EC2 cannot be asked. Stores nothing. Builds
+ * the launch specs once (in workerTypeProblems); what EC2 is asked about is read from the
+ * definition's levels.
+ */
 export async function assertLaunchable(name: string, def: WorkerTypeDefinition, services: ApiServices): Promise<void> {
   const reasons = workerTypeProblems(name, def, services.config.allowedRegions, launchContext(services));
   if (reasons.length === 0) {
     try {
-      reasons.push(...await services.launchability.problems(launchTargets(name, def, services)));
+      reasons.push(...await services.launchability.problems(launchTargets(def)));
     } catch (err) {
       if (!(err instanceof Ec2Error)) throw err;
       services.logger.warn({ code: err.code, kind: err.kind }, 'EC2 unavailable for definition checks');
-      throw new ApiError('ServiceUnavailable', `Cannot check AMIs and security groups with EC2 right now (${err.code}); retry later.`);
+      throw new ApiError('ServiceUnavailable', `Cannot check AMIs, security groups and key pairs with EC2 right now (${err.code}); retry later.`);
     }
   }
   if (reasons.length > 0) throw new ApiError('InputError', `Invalid workerType: ${reasons.join('; ')}`);

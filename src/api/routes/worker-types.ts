@@ -1,6 +1,9 @@
 // Worker type management: create, update, read, remove, list and launch specs.
-import { testLaunchSpecs } from '../../domain/launch-spec';
-import { newSlugid } from '../../slugid';
+import { launchSpecWithUserData } from '../../aws/user-data';
+import { PLACEHOLDER_SECURITY_TOKEN, type LaunchInfo } from '../../domain/launch-spec';
+import { MAX_LAUNCH_SPEC_BYTES } from '../../domain/launch-spec-limits';
+import { testLaunchSpecs } from '../../domain/launch-spec-matrix';
+import { MAX_USER_DATA_BYTES } from '../../domain/user-data';
 import { conflict, notFound } from '../errors';
 import { mergeUpdate } from '../../db/worker-types';
 import { workerTypeParam } from '../params';
@@ -13,12 +16,23 @@ import { assertLaunchable, getOr404, launchContext, notifyLoop } from './worker-
 
 const MANAGE = [['aws-provisioner:manage-worker-type:<workerType>']];
 
+const CHECKS = 'Every region, zone and instance type must yield a launch specification whose user data takes at most '
+  + `${MAX_USER_DATA_BYTES} bytes (EC2's limit, before base64) and whose merged launchSpec takes at most `
+  + `${MAX_LAUNCH_SPEC_BYTES} bytes of JSON; its AMIs, security groups and key pairs (KeyName) must exist in EC2. `
+  + 'A definition that fails is a 400 naming each problem, and nothing is stored.';
+
+/** One slot of the getLaunchSpecs answer: the original's fields plus the whole user data object. */
+function preview(info: LaunchInfo) {
+  const { secrets, scopes, userData, securityToken, workerType, instanceUserData } = info;
+  return { launchSpec: launchSpecWithUserData(info), secrets, scopes, userData, securityToken, workerType, instanceUserData };
+}
+
 export const workerTypeRoutes: Route[] = [
   defineRoute({
     name: 'createWorkerType', method: 'put', path: '/worker-type/<workerType>', stability: 'stable',
     title: 'Create a worker type',
     description: 'Creates a worker type. Idempotent: repeating the call with the same definition succeeds; '
-      + 'a different definition under an existing name is a 409.',
+      + `a different definition under an existing name is a 409. ${CHECKS}`,
     params: { workerType: workerTypeParam }, scopes: MANAGE, input: CreateWorkerTypeRequest, output: WorkerTypeResponse,
     handler: async ({ params, body }, services) => {
       await assertLaunchable(params.workerType, body, services);
@@ -32,7 +46,7 @@ export const workerTypeRoutes: Route[] = [
   defineRoute({
     name: 'updateWorkerType', method: 'post', path: '/worker-type/<workerType>/update', stability: 'stable',
     title: 'Update a worker type',
-    description: 'Replaces the definition of an existing worker type; optional fields left out keep their values.',
+    description: `Replaces the definition of an existing worker type; optional fields left out keep their values. ${CHECKS}`,
     params: { workerType: workerTypeParam }, scopes: MANAGE, input: CreateWorkerTypeRequest, output: WorkerTypeResponse,
     handler: async ({ params, body }, services) => {
       const merged = mergeUpdate(await getOr404(params.workerType, services), body);
@@ -83,17 +97,21 @@ export const workerTypeRoutes: Route[] = [
   defineRoute({
     name: 'getLaunchSpecs', method: 'get', path: '/worker-type/<workerType>/launch-specifications', stability: 'experimental',
     title: 'Preview launch specifications',
-    description: 'The launch specification each region and instance type would get, with base64 user data. '
-      + 'The securityToken in it is a throwaway value that is never stored.',
+    description: 'For each region and instance type, the launch specification an instance would get (UserData in base64) '
+      + 'and the user data object it holds (`instanceUserData`). The securityToken is a placeholder, the same in every '
+      + `answer; no secret is ever stored under it. Each slot holds at most ${MAX_USER_DATA_BYTES} bytes of user data and `
+      + `${MAX_LAUNCH_SPEC_BYTES} bytes of launch specification, the limits createWorkerType enforces.`,
     params: { workerType: workerTypeParam }, scopes: null, output: LaunchSpecs,
     handler: async ({ params }, services) => {
       const workerType = await getOr404(params.workerType, services);
-      const ctx = { ...launchContext(services), securityToken: newSlugid(), now: services.now().toISOString() };
+      const ctx = { ...launchContext(services), securityToken: PLACEHOLDER_SECURITY_TOKEN, now: services.now().toISOString() };
       const result = testLaunchSpecs(workerType, ctx);
       if (!result.ok) {
         throw conflict(`The stored definition no longer yields valid launch specifications: ${result.reasons.join('; ')}`);
       }
-      return { body: result.specs };
+      const byRegion = Object.entries(result.specs).map(([region, byType]) =>
+        [region, Object.fromEntries(Object.entries(byType).map(([type, info]) => [type, preview(info)]))]);
+      return { body: Object.fromEntries(byRegion) };
     },
   }),
 ];

@@ -28,6 +28,10 @@ export const StateResponse = Type.Object({
   summary: WorkerTypeSummary,
   lastIteration: Type.Union([Type.Record(Type.String(), Type.Unknown(), { description: 'What the last provisioning iteration saw and did' }), Type.Null()]),
   lastLaunchError: Type.Union([Type.String(), Type.Null()]),
+  loopError: Type.Union([Type.Object({
+    message: Type.String({ description: 'What failed after its retries' }),
+    at: DateTime('When'),
+  }, { additionalProperties: false, description: 'Why the loop could not complete its latest pass; null once a pass completes' }), Type.Null()]),
 }, { additionalProperties: false, $id: 'state-response' });
 
 const Health = (description: string) => Type.Object({
@@ -41,6 +45,7 @@ export const BackendStatusResponse = Type.Object({
   database: Health('Database reachability'),
   temporal: Health('Temporal frontend reachability'),
   queue: Health('Whether the TaskCluster Queue answered pendingTasks in the latest iteration of every worker type'),
+  loops: Health('Whether every worker type loop completed its latest pass'),
   regions: Type.Array(Type.Object({
     region: Type.String(),
     healthy: Type.Boolean(),

@@ -85,11 +85,32 @@ export const WorkerTypeSummary = Type.Object({
 
 export const WorkerTypeSummaries = Type.Array(WorkerTypeSummary, { $id: 'list-worker-types-summaries-response', maxItems: MAX_LIST_ITEMS });
 
+/** The user data object an instance gets (spec §2.4), every field as workers decode it. */
+const InstanceUserData = Type.Object({
+  availabilityZone: Type.String(),
+  capacity: Type.Integer({ description: 'Tasks the instance runs at once' }),
+  data: Type.Record(Type.String(), Type.Unknown(), { description: 'The merged userData (global, region, zone, instance type)' }),
+  instanceType: Type.String(),
+  lastModified: DateTime('The worker type\'s lastModified'),
+  launchSpecGenerated: DateTime('When this launch specification was built'),
+  price: Type.Number({ description: 'Price per utility unit the bid was chosen at (USD/hour); 1 in a preview' }),
+  provisionerBaseUrl: Type.String({ description: 'Where workers call getSecret' }),
+  provisionerId: Type.String(),
+  region: Type.String(),
+  securityToken: Type.String({ description: 'In a preview, a placeholder no secret is stored under' }),
+  spotBid: Type.Number({
+    description: 'USD per instance-hour: the spot MaxPrice of a spot launch, the on-demand price of an on-demand one; 1 in a preview',
+  }),
+  taskclusterRootUrl: Type.String(),
+  workerType: Type.String(),
+}, { additionalProperties: false });
+
 export const LaunchSpecs = Type.Record(Type.String(), Type.Record(Type.String(), Type.Object({
   launchSpec: JsonObject('Merged EC2 launch specification with base64 UserData'),
   secrets: Type.Record(Type.String(), Type.Unknown()),
   scopes: Type.Array(Type.String()),
-  userData: Type.Record(Type.String(), Type.Unknown()),
-  securityToken: Type.String(),
+  userData: Type.Record(Type.String(), Type.Unknown(), { description: 'The merged userData, as `data` in instanceUserData' }),
+  securityToken: Type.String({ description: 'A placeholder no secret is stored under, the same in every answer' }),
   workerType: Type.String(),
+  instanceUserData: InstanceUserData,
 }, { additionalProperties: false })), { $id: 'get-launch-specs-response', description: 'region -> instance type -> launch information' });

@@ -4,19 +4,12 @@
 // service checks the certificate the standard way (version 1, a seed of two slugids, a base64
 // HMAC-SHA256 signature, a validity window of at most 31 days that contains "now").
 import { GoDecodeError, decodeStruct, type GoStruct } from './go-json';
+import type { Certificate } from '../../../src/api/auth/temporary-credentials';
 
 export interface TemporaryCredentials { clientId: string; accessToken: string; certificate: string }
 
-export interface Certificate {
-  version: 1;
-  scopes: string[];
-  /** Validity window, ms since the epoch. */
-  start: number;
-  expiry: number;
-  seed: string;
-  signature: string;
-  issuer?: string;
-}
+/** The certificate's fields, as TaskCluster defines them (the same shape this API signs). */
+export type { Certificate };
 
 export interface CheckedCredentials { credentials: TemporaryCredentials; certificate: Certificate; data: unknown; scopes: string[] }
 

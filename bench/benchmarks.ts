@@ -1,0 +1,22 @@
+// The benchmarks of the suite: what `npm run bench` runs and test/bench/smoke.test.ts checks.
+// Each is a script of its own (`file`, run with tsx); `figures` are the names it must print.
+import { FIGURE_NAMES as API_FLOOD_FIGURES } from './api-flood/figures';
+
+export interface Benchmark {
+  name: string;
+  /** Relative to bench/. */
+  file: string;
+  /** One line: what the benchmark measures (also in README.md). */
+  measures: string;
+  figures: readonly string[];
+}
+
+export const BENCHMARKS: readonly Benchmark[] = [
+  {
+    name: 'api-flood',
+    file: 'api-flood.ts',
+    measures: 'ping latency, throughput, errors and API memory while 4 clients send the largest accepted '
+      + 'worker type definitions and fetch their launch specs',
+    figures: API_FLOOD_FIGURES,
+  },
+];
