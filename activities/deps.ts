@@ -1,9 +1,8 @@
 // What activities are built from. Everything is injected, so tests run the same code against
 // a test database, moto and the local Queue server.
-import type { PrismaClient } from '../src/generated/prisma/client';
 import type { Ec2Gateway } from '../src/aws/ec2-gateway';
+import type { ActivityRepositories } from '../src/db/activity-repositories';
 import type { QueueClient } from '../src/queue/queue-client';
-import type { SecretBox } from '../src/db/secret-box';
 
 export interface ProvisionerSettings {
   provisionerId: string;
@@ -35,29 +34,19 @@ export interface LoopSettings {
 }
 
 export interface ActivityDeps {
-  db: PrismaClient;
+  /** The only way activities reach the database. */
+  repos: ActivityRepositories;
   ec2: Ec2Gateway;
   queue: QueueClient;
-  secretBox: SecretBox;
   /** Key for deriving per-launch security tokens (see derivedSlugid). */
   tokenKey: Buffer;
   settings: ProvisionerSettings;
   now: () => Date;
 }
 
-export const DEFAULT_SETTINGS: Omit<ProvisionerSettings, 'provisionerId' | 'provisionerBaseUrl' | 'rootUrl' | 'allowedRegions' | 'loop'> = {
+/** Settings operators cannot change; the configurable ones (and their defaults) come from src/config.ts Timing. */
+export const DEFAULT_SETTINGS: Omit<ProvisionerSettings, 'provisionerId' | 'provisionerBaseUrl' | 'rootUrl' | 'allowedRegions' | 'loop' | 'registrationTimeoutMs' | 'maxInstanceLifetimeMs'> = {
   secretLifetimeMs: 40 * 60_000,
-  registrationTimeoutMs: 30 * 60_000,
-  maxInstanceLifetimeMs: 96 * 3_600_000,
   requestedTimeoutMs: 15 * 60_000,
   spotPriceMaxAgeMs: 30 * 60_000,
 };
-
-/**
- * Tags of an instance and its volumes, as the original set them (spec §3.8): `Name` is the
- * worker type (what the EC2 console shows), `Owner` marks the instance as ours (the inventory
- * finds instances by it), `WorkerType` is unique across provisioners sharing an account.
- */
-export function instanceTags(provisionerId: string, workerType: string): Record<string, string> {
-  return { Name: workerType, Owner: provisionerId, WorkerType: `${provisionerId}/${workerType}` };
-}

@@ -1,5 +1,6 @@
 // Every activity the workflows use, built from injected dependencies.
 import type { ActivityDeps } from './deps';
+import { withFailureKinds } from './failures';
 import { inventoryActivities } from './inventory';
 import { launchActivities } from './launch';
 import { observeActivities } from './observe';
@@ -8,8 +9,9 @@ import { queueActivities } from './queue';
 import { reportActivities } from './report';
 import { terminateActivities } from './terminate';
 
+/** Classified errors leave every activity as failures of their kind (activities/failures.ts). */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withFailureKinds({
     ...observeActivities(deps),
     ...queueActivities(deps),
     ...launchActivities(deps),
@@ -17,7 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...inventoryActivities(deps),
     ...priceActivities(deps),
     ...reportActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

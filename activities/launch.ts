@@ -2,16 +2,16 @@
 // workflow, the ledger reservation and the secret are keyed by it, and the security token
 // is derived from it, so a retried attempt sends EC2 exactly the same request and EC2
 // returns the instance of the first attempt instead of launching a second one.
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import { Ec2Error } from '../src/aws/errors';
+import { isRetryable } from '../src/domain/failure-kinds';
 import { launchSpecWithUserData } from '../src/aws/user-data';
-import { createLedger } from '../src/db/ledger';
-import { createSecretRepository } from '../src/db/secrets';
-import { fromRow } from '../src/db/worker-types';
 import { buildLaunchSpec } from '../src/domain/launch-spec';
 import { launchBid, spotMaxPrice, type Offering } from '../src/domain/offerings';
 import { derivedSlugid } from '../src/slugid';
-import { instanceTags, type ActivityDeps } from './deps';
+import { instanceTags } from '../src/domain/instance-tags';
+import type { ActivityDeps } from './deps';
+import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
 
 export interface LaunchRequest { workerType: string; clientToken: string; offering: Offering }
@@ -22,12 +22,8 @@ export type LaunchOutcome =
   | { outcome: 'invalid'; code: string; message: string }
   | { outcome: 'skipped'; reason: string };
 
-/** Throttling: let EC2's token bucket refill before the retry (ms). */
-export const THROTTLE_RETRY_DELAY_MS = 20_000;
-
 export function launchActivities(deps: ActivityDeps) {
-  const ledger = createLedger(deps.db);
-  const secrets = createSecretRepository(deps.db, deps.secretBox);
+  const { ledger, secrets, workerTypes } = deps.repos;
 
   return {
     /** Heartbeats throughout (LOOP_LAUNCH.heartbeatTimeout): a dead worker's launch is retried within seconds. */
@@ -38,19 +34,19 @@ export function launchActivities(deps: ActivityDeps) {
 
   async function launch(req: LaunchRequest): Promise<LaunchOutcome> {
     const { offering, clientToken, workerType } = req;
-    const row = await deps.db.workerType.findUnique({ where: { name: workerType } });
-    if (!row) return { outcome: 'skipped', reason: 'worker type removed' };
+    const found = await workerTypes.getForLaunch(workerType);
+    if (!found) return { outcome: 'skipped', reason: 'worker type removed' };
     const bid = launchBid(offering);
     // The ledger's price is what EC2 may charge at most per hour: the spot MaxPrice, or the on-demand price.
     const reservation = await ledger.reserve({
       clientToken, workerType, region: offering.region, zone: offering.zone, instanceType: offering.instanceType,
-      capacity: offering.capacity, market: offering.market, price: bid.price, generation: row.generation,
+      capacity: offering.capacity, market: offering.market, price: bid.price, generation: found.generation,
     }, deps.now());
     if (reservation.instanceId && reservation.state !== 'terminated') {
       return { outcome: 'launched', instanceId: reservation.instanceId, zone: reservation.zone };
     }
     const securityToken = derivedSlugid(deps.tokenKey, `security-token:${clientToken}`);
-    const built = buildLaunchSpec(fromRow(row), bid, {
+    const built = buildLaunchSpec(found.workerType, bid, {
       provisionerId: deps.settings.provisionerId, provisionerBaseUrl: deps.settings.provisionerBaseUrl,
       rootUrl: deps.settings.rootUrl, securityToken, now: reservation.launched.toISOString(),
     });
@@ -76,10 +72,8 @@ export function launchActivities(deps: ActivityDeps) {
       return { outcome: 'launched', instanceId: launched.instanceId, zone: launched.zone };
     } catch (err) {
       if (!(err instanceof Ec2Error)) throw err;
-      if (err.kind === 'throttled') {
-        throw ApplicationFailure.create({ message: err.message, type: 'Ec2Throttled', nextRetryDelay: THROTTLE_RETRY_DELAY_MS });
-      }
-      if (err.kind === 'transient') throw ApplicationFailure.create({ message: err.message, type: 'Ec2Transient' });
+      // Throttled and transient: the retry sends the same request with the same ClientToken.
+      if (isRetryable(err.kind)) throw toActivityFailure(err);
       if (err.code === 'IdempotentParameterMismatch') {
         // An earlier attempt of this very launch reached EC2 with other parameters (the definition
         // changed in between): its instance may exist, so the reservation and secret stay and the

@@ -1,7 +1,7 @@
 // Terminations. Idempotent: the ledger is marked first, and EC2 treats an instance that is
 // already gone as success.
 import { heartbeat, log } from '@temporalio/activity';
-import { createLedger } from '../src/db/ledger';
+import { ownerFilter, workerTypeFilter } from '../src/domain/instance-tags';
 import type { ActivityDeps } from './deps';
 
 export interface InstanceRef { instanceId: string; region: string }
@@ -13,7 +13,7 @@ function byRegion(instances: readonly InstanceRef[]): Map<string, string[]> {
 }
 
 export function terminateActivities(deps: ActivityDeps) {
-  const ledger = createLedger(deps.db);
+  const { ledger } = deps.repos;
 
   async function terminate(instances: readonly InstanceRef[], reason: string, onlyUnstarted = false): Promise<number> {
     if (onlyUnstarted) {
@@ -42,7 +42,7 @@ export function terminateActivities(deps: ActivityDeps) {
      */
     async terminateAllOfWorkerType(req: { workerType: string; reason: string }): Promise<number> {
       const known = await ledger.liveInstances(req.workerType);
-      const tag = { key: 'WorkerType', value: `${deps.settings.provisionerId}/${req.workerType}` };
+      const tag = workerTypeFilter(deps.settings.provisionerId, req.workerType);
       const found: InstanceRef[] = [];
       for (const region of deps.settings.allowedRegions) {
         const snapshots = await deps.ec2.describeInstancesByTag(region, tag, ['pending', 'running', 'stopping', 'stopped']);
@@ -56,7 +56,7 @@ export function terminateActivities(deps: ActivityDeps) {
     /** Every instance carrying our Owner tag in one region, orphans included. */
     async sweepRegion(req: { region: string; reason: string }): Promise<number> {
       const snapshots = await deps.ec2.describeInstancesByTag(
-        req.region, { key: 'Owner', value: deps.settings.provisionerId }, ['pending', 'running', 'stopping', 'stopped'],
+        req.region, ownerFilter(deps.settings.provisionerId), ['pending', 'running', 'stopping', 'stopped'],
       );
       return terminate(snapshots.map((s) => ({ instanceId: s.instanceId, region: req.region })), req.reason);
     },

@@ -1,6 +1,7 @@
 // The process configuration, read once from the environment at start.
 // Nothing else in the code base reads process.env; every bad or missing value is
 // reported together, by name, so an operator can fix them in one go.
+import { PROVISIONER_ID_PATTERN, REGION_REGEXP } from './domain/identifiers';
 
 /** production: api/worker roles; dev: everything local; cli: commands that only need the database. */
 export type RunMode = 'production' | 'dev' | 'cli';
@@ -66,8 +67,7 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-central-1'];
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
-const PROVISIONER_ID = /^[a-zA-Z0-9-_]{1,38}$/;
+const PROVISIONER_ID = new RegExp(PROVISIONER_ID_PATTERN, 'u');
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 type Env = Record<string, string | undefined>;
@@ -78,7 +78,7 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const port = parsePort('PORT', env.PORT, 5557, problems);
   const publicUrl = parseUrl('PUBLIC_URL', env.PUBLIC_URL ?? `http://127.0.0.1:${port}`, problems);
   const provisionerId = env.PROVISIONER_ID ?? 'aws-provisioner-v1';
-  if (!PROVISIONER_ID.test(provisionerId)) problems.push('PROVISIONER_ID must match ^[a-zA-Z0-9-_]{1,38}$');
+  if (!PROVISIONER_ID.test(provisionerId)) problems.push(`PROVISIONER_ID must match ${PROVISIONER_ID_PATTERN}`);
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL, mode, problems);
   const rootAccessToken = parseToken('ROOT_ACCESS_TOKEN', env.ROOT_ACCESS_TOKEN, mode, problems);
   const secretsKey = parseKey(env.SECRETS_KEY, mode, problems);
@@ -216,7 +216,7 @@ function parseKey(raw: string | undefined, mode: RunMode, problems: string[]): B
 function parseRegions(raw: string | undefined, problems: string[]): string[] {
   if (raw === undefined || raw.trim() === '') return [...DEFAULT_REGIONS];
   const regions = raw.split(',').map((r) => r.trim()).filter((r) => r !== '');
-  const bad = regions.filter((r) => !REGION.test(r));
+  const bad = regions.filter((r) => !REGION_REGEXP.test(r));
   if (bad.length > 0) problems.push(`ALLOWED_REGIONS contains invalid region names: ${bad.join(', ')}`);
   if (new Set(regions).size !== regions.length) problems.push('ALLOWED_REGIONS lists a region more than once');
   return regions;

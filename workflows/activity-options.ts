@@ -5,6 +5,11 @@
 // Contract: an activity whose worker died is retried within about one iteration interval
 // (30 s by default): launches heartbeat while they wait (LOOP_LAUNCH.heartbeatTimeout),
 // the other activities of the loop have startToCloseTimeouts of at most 30 s.
+//
+// The policies below bound retries of failures that can pass. An activity's failure of a
+// permanent kind (capacity, invalid, permission, not-found; src/domain/failure-kinds.ts) is
+// non-retryable and ends its retries at once; a throttled one waits THROTTLE_RETRY_DELAY_MS
+// instead of the backoff.
 import type { ActivityOptions } from '@temporalio/workflow';
 
 const SECOND = 1_000;

@@ -1,7 +1,7 @@
 // Signals and queries of the workflows: the API, operators (Temporal UI and CLI) and the
 // shutdown workflow use these. Wire names are short and never change.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { IterationReport } from '../activities/report';
+import type { IterationReport } from '../src/domain/iteration-report';
 
 /** The definition was created or updated: run an iteration now. */
 export const definitionChangedSignal = defineSignal('definitionChanged');

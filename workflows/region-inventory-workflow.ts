@@ -3,7 +3,7 @@
 // not with worker types. A failed pass is recorded and retried at the next interval.
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { failureMessage, publicFailure } from './failures';
+import { failureKind, failureMessage, publicFailure } from './failures';
 import { inventoryPassesQuery, refreshNowSignal } from './messages';
 import { REGION_DATA, REGION_EC2 } from './activity-options';
 
@@ -39,7 +39,7 @@ export async function regionInventoryWorkflow(input: RegionInventoryInput, carri
         await ec2.refreshSpotPrices(input.region);
         state.lastPriceRefresh = Date.now();
       } catch (err) {
-        wf.log.warn('spot price refresh failed', { region: input.region, error: failureMessage(err) });
+        wf.log.warn('spot price refresh failed', { region: input.region, error: failureMessage(err), kind: failureKind(err) });
       }
     }
     try {

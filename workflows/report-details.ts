@@ -1,5 +1,5 @@
 // The iteration report as Markdown for the Temporal UI's current details.
-import type { IterationReport } from './messages';
+import type { IterationReport } from '../src/domain/iteration-report';
 
 export function describeReport(report: IterationReport | null): string {
   if (!report) return 'No iteration yet.';

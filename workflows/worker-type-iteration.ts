@@ -4,11 +4,11 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { LaunchOutcome } from '../activities/launch';
-import type { Observation } from '../activities/observe';
 import { planIteration, type IterationInput } from '../src/domain/iteration-plan';
+import type { IterationReport } from '../src/domain/iteration-report';
+import type { Observation } from '../src/domain/observation';
 import type { Offering } from '../src/domain/offerings';
-import { failureMessage, publicFailure } from './failures';
-import type { IterationReport } from './messages';
+import { failureKind, failureMessage, publicFailure } from './failures';
 import type { WorkerTypeLoopState, WorkerTypeWorkflowInput } from './worker-type-workflow';
 import { LOOP_DATA, LOOP_EC2, LOOP_LAUNCH, LOOP_QUEUE } from './activity-options';
 
@@ -81,7 +81,7 @@ async function launchAll(
     try {
       return await launcher.launchInstance({ workerType: input.workerType, clientToken: clientToken(state.iteration, round, slot), offering });
     } catch (err) {
-      wf.log.warn('launch failed after its retries', { error: failureMessage(err) });
+      wf.log.warn('launch failed after its retries', { error: failureMessage(err), kind: failureKind(err) });
       return { outcome: 'invalid', code: 'LaunchFailed', message: publicFailure(err) };
     }
   }));

@@ -4,10 +4,11 @@
 // I/O is in activities, and the state carried across continue-as-new is plain JSON.
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Observation } from '../activities/observe';
+import type { IterationReport } from '../src/domain/iteration-report';
+import type { Observation } from '../src/domain/observation';
 import type { Cooldown } from '../src/domain/offerings';
-import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAllSignal, type IterationReport } from './messages';
-import { failureMessage, publicFailure } from './failures';
+import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAllSignal } from './messages';
+import { failureKind, failureMessage, publicFailure } from './failures';
 import { describeReport } from './report-details';
 import { runIteration } from './worker-type-iteration';
 import { LOOP_DATA, LOOP_EC2 } from './activity-options';
@@ -84,7 +85,7 @@ async function survive<T>(what: string, workerType: string, state: WorkerTypeLoo
   } catch (err) {
     if (!(err instanceof wf.ActivityFailure)) throw err;
     const error = failureMessage(err);
-    wf.log.warn(`${what} failed after its retries; trying again next interval`, { error });
+    wf.log.warn(`${what} failed after its retries; trying again next interval`, { error, kind: failureKind(err) });
     // Recorded for `state` and backendStatus; best effort, since the database may be what failed.
     if (wf.patched('record-loop-failures')) {
       await data.recordLoopFailure({ workerType, error: `${what} failed: ${publicFailure(err)}` }).catch(() => undefined);

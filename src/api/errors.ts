@@ -30,4 +30,3 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError('ResourceNotFound', `${what} not found`);
 export const conflict = (message: string) => new ApiError('RequestConflict', message);
-export const inputError = (message: string) => new ApiError('InputError', message);

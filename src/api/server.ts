@@ -8,7 +8,6 @@ import { createWorkerTypeRepository } from '../db/worker-types';
 import { createAmiSetRepository } from '../db/ami-sets';
 import { createSecretRepository } from '../db/secrets';
 import { createClientRepository, ROOT_CLIENT_ID } from '../db/clients';
-import { createInstanceRepository } from '../db/instances';
 import { SecretBox } from '../db/secret-box';
 import { createLedger } from '../db/ledger';
 import { createStatusRepository } from '../db/status';
@@ -26,7 +25,7 @@ import { MAX_LIST_ITEMS } from './schemas/common';
 import type { ApiServices } from './services';
 
 export { HAWK_SKEW_SEC };
-export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
+const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
 
 export interface ExternalServices {
   workflows: WorkflowControl;
@@ -49,14 +48,12 @@ export function buildServices(config: Config, db: PrismaClient, logger: Logger, 
     if (clientId === BUILT_IN_ISSUER_ID && issuer.clientId === BUILT_IN_ISSUER_ID) return issuer;
     return clients.credentials(clientId);
   };
-  const instances = createInstanceRepository(db);
   const nonces = createNonceStore(db, { skewMs: HAWK_SKEW_SEC * 1000 });
   return {
     config, logger, now, startedAt: Date.now(),
     workerTypes: createWorkerTypeRepository(db),
     amiSets: createAmiSetRepository(db),
     secrets: createSecretRepository(db, box),
-    capacities: () => instances.capacities(),
     ledger: createLedger(db),
     statuses: createStatusRepository(db),
     workflows: external.workflows,

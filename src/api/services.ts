@@ -31,8 +31,6 @@ export interface ApiServices {
   rateLimits: RateLimitStore;
   /** Most items a list route returns (MAX_LIST_ITEMS unless a test injects a smaller one). */
   listLimit: number;
-  /** Running, pending and requested capacity per worker type, from the instance ledger. */
-  capacities: () => Promise<Record<string, { running: number; pending: number; requested: number }>>;
   /** Injected so tests can move time (secret expiry). */
   now: () => Date;
   startedAt: number;

@@ -7,6 +7,7 @@
 // development point every region at an EC2-compatible server (the SDK's standard
 // AWS_ENDPOINT_URL_EC2 setting, read there).
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { REGION_REGEXP } from '../domain/identifiers';
 import { Ec2Error } from './errors';
 
 export interface Ec2ClientOptions {
@@ -28,9 +29,6 @@ export interface Ec2Clients {
   /** Closes every client's connections; later forRegion calls create new clients. */
   destroy(): void;
 }
-
-/** Same shape as src/domain/identifiers REGION_PATTERN; also keeps odd strings out of host names. */
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
 
 export const DEFAULT_MAX_ATTEMPTS = 2;
 const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
@@ -57,7 +55,8 @@ export function createEc2Clients(options: Ec2ClientOptions = {}): Ec2Clients {
     forRegion(region) {
       let client = clients.get(region);
       if (!client) {
-        if (!REGION.test(region)) {
+        // The region becomes part of the endpoint's host name: nothing but a region name may.
+        if (!REGION_REGEXP.test(region)) {
           throw new Ec2Error({ kind: 'invalid', code: 'InvalidRegion', message: `not an AWS region name: ${JSON.stringify(region)}` });
         }
         client = createClient(region, options);

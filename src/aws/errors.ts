@@ -2,19 +2,22 @@
 //
 // The AWS SDK v3 does not model EC2's errors: every one arrives as an EC2ServiceException
 // whose `name` is the EC2 error code, so nothing downstream can tell a capacity shortage from
-// a typo by its type. Here each failure becomes an Ec2Error with one of five kinds:
+// a typo by its type. Here each failure becomes an Ec2Error with one of the failure kinds of
+// src/domain/failure-kinds.ts (which also says how each is retried):
 //
-//   capacity   AWS cannot place this request now (zone, type, spot pool or account limit);
-//              the planner should try another offering, not retry the same one.
-//   throttled  rate limited; retry the same request after a backoff.
-//   invalid    the request or our credentials are wrong; retrying cannot help.
-//   not-found  the instance id does not exist (or is malformed); terminating it is done.
-//   transient  AWS or the network failed; retry the same request.
+//   capacity    AWS cannot place this request now (zone, type, spot pool or account limit);
+//               the planner should try another offering, not retry the same one.
+//   throttled   rate limited; retry the same request after a pause.
+//   invalid     the request is wrong; retrying cannot help.
+//   permission  our credentials are wrong or lack a permission; retrying cannot help.
+//   not-found   the instance id does not exist (or is malformed); terminating it is done.
+//   transient   AWS or the network failed; retry the same request.
 //
-// Codes not listed fall back on the HTTP status (4xx invalid, 5xx transient); failures with
-// no HTTP answer at all are transient.
+// Codes not listed fall back on the HTTP status (429 throttled, 401/403 permission, other 4xx
+// invalid, 5xx transient); failures with no HTTP answer at all are transient.
+import type { FailureKind } from '../domain/failure-kinds';
 
-export type Ec2ErrorKind = 'capacity' | 'throttled' | 'invalid' | 'not-found' | 'transient';
+export type Ec2ErrorKind = FailureKind;
 
 export interface Ec2ErrorInfo {
   kind: Ec2ErrorKind;
@@ -38,10 +41,15 @@ const THROTTLED = [
 const INVALID = [
   'InvalidParameterValue', 'InvalidParameterCombination', 'InvalidParameter', 'MissingParameter',
   'UnknownParameter', 'UnexpectedParameter', 'InvalidInstanceType', 'IdempotentParameterMismatch',
+  'InvalidAction', 'InvalidQueryParameter', 'MalformedQueryString', 'ValidationError', 'OperationNotPermitted',
+  'InvalidBlockDeviceMapping', 'InvalidUserData.Malformed', 'InvalidClientToken',
+];
+
+/** Credentials that are wrong, unsigned or lack a permission, or an account not opted in (not `InvalidClientToken`: a bad ClientToken). */
+const PERMISSION = [
   'UnauthorizedOperation', 'AuthFailure', 'OptInRequired', 'Blocked', 'SignatureDoesNotMatch',
-  'InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidAction', 'InvalidQueryParameter',
-  'MalformedQueryString', 'ValidationError', 'OperationNotPermitted', 'InvalidBlockDeviceMapping',
-  'InvalidUserData.Malformed', 'InvalidClientToken',
+  'InvalidClientTokenId', 'UnrecognizedClientException', 'AccessDenied', 'AccessDeniedException',
+  'MissingAuthenticationToken', 'InvalidAccessKeyId',
 ];
 
 /** Families by prefix: every `InvalidAMIID.*`, `InvalidKeyPair.*`, ... is a bad launch spec. */
@@ -65,10 +73,12 @@ const NETWORK_CODES = [
   'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT',
 ];
 
-const KIND_OF_CODE = new Map<string, Ec2ErrorKind>([
+/** Every EC2 code with its kind (exported for the table test, which lists each code's expected kind). */
+export const EC2_CODE_KINDS: ReadonlyMap<string, Ec2ErrorKind> = new Map<string, Ec2ErrorKind>([
   ...CAPACITY.map((c) => [c, 'capacity'] as const),
   ...THROTTLED.map((c) => [c, 'throttled'] as const),
   ...INVALID.map((c) => [c, 'invalid'] as const),
+  ...PERMISSION.map((c) => [c, 'permission'] as const),
   ...NOT_FOUND.map((c) => [c, 'not-found'] as const),
   ...TRANSIENT.map((c) => [c, 'transient'] as const),
   ...NETWORK_CODES.map((c) => [c, 'transient'] as const),
@@ -107,9 +117,10 @@ function bareCode(code: string): string {
 
 function kindOfCode(code: string): Ec2ErrorKind | undefined {
   const bare = bareCode(code);
-  const known = KIND_OF_CODE.get(bare);
+  const known = EC2_CODE_KINDS.get(bare);
   if (known) return known;
   if (INVALID_PREFIXES.some((prefix) => bare.startsWith(prefix))) return 'invalid';
+  if (bare.startsWith('AuthFailure.')) return 'permission';
   if (bare.startsWith('InvalidInstanceID.')) return 'not-found';
   return undefined;
 }
@@ -117,6 +128,7 @@ function kindOfCode(code: string): Ec2ErrorKind | undefined {
 function kindOfStatus(status: number | undefined): Ec2ErrorKind | undefined {
   if (status === undefined) return undefined;
   if (status === 429) return 'throttled';
+  if (status === 401 || status === 403) return 'permission';
   if (status >= 500) return 'transient';
   if (status >= 400) return 'invalid';
   return undefined;
@@ -183,9 +195,4 @@ export function toEc2Error(err: unknown, operation?: string, secrets: readonly s
   const e: ErrorShape = typeof err === 'object' && err !== null ? err : {};
   const requestId = typeof e.$metadata?.requestId === 'string' ? e.$metadata.requestId : undefined;
   return new Ec2Error({ ...info, operation, httpStatus: statusOf(e), requestId });
-}
-
-/** Whether retrying the very same request later can succeed. */
-export function isRetryableKind(kind: Ec2ErrorKind): boolean {
-  return kind === 'throttled' || kind === 'transient';
 }

@@ -2,7 +2,7 @@
 // (state `requested`, keyed by its ClientToken) before RunInstances is called, so capacity
 // in flight is always counted, and a retried launch finds its own reservation.
 import type { Instance, PrismaClient } from '../generated/prisma/client';
-import { addCapacity, NO_CAPACITY, type LedgerCapacity, type LedgerState } from '../domain/capacity-states';
+import { addCapacity, ledgerState, NO_CAPACITY, type LedgerCapacity, type LedgerState } from '../domain/capacity-states';
 import type { UnregisteredInstance } from '../domain/iteration-plan';
 
 export type { LedgerState };
@@ -16,13 +16,6 @@ export interface LaunchReservation {
   generation: string;
 }
 
-/** Maps an EC2 state name onto the ledger's states. */
-export function ledgerState(ec2State: string): LedgerState {
-  if (ec2State === 'pending') return 'pending';
-  if (ec2State === 'running') return 'running';
-  if (ec2State === 'terminated') return 'terminated';
-  return 'stopping';
-}
 
 interface CapacityGroup { workerType: string; state: LedgerState; registered: boolean; capacity: number }
 
@@ -30,7 +23,7 @@ interface CapacityGroup { workerType: string; state: LedgerState; registered: bo
  * Capacity units per worker type, classified by `capacityStateOf` (src/domain/capacity-states):
  * one grouped statement, whatever the number of instances.
  */
-export async function capacityByWorkerType(db: PrismaClient, workerType?: string): Promise<Record<string, LedgerCapacity>> {
+async function capacityByWorkerType(db: PrismaClient, workerType?: string): Promise<Record<string, LedgerCapacity>> {
   const groups = await db.$queryRaw<CapacityGroup[]>`
     SELECT "workerType", state, (registered IS NOT NULL) AS registered, SUM(capacity)::int AS capacity
     FROM "Instance"
@@ -67,6 +60,9 @@ export function createLedger(db: PrismaClient) {
     async capacity(workerType: string): Promise<LedgerCapacity> {
       return (await capacityByWorkerType(db, workerType))[workerType] ?? NO_CAPACITY;
     },
+
+    /** Capacity of every worker type with live instances; terminated and stopping instances do not count. */
+    capacities: (): Promise<Record<string, LedgerCapacity>> => capacityByWorkerType(db),
 
     /** Live instances that have not registered: the only candidates for scale-down (see mayScaleDown). */
     async unregistered(workerType: string): Promise<UnregisteredInstance[]> {

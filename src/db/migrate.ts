@@ -73,7 +73,7 @@ export function defaultMigrationsDir(): string {
 }
 
 /** Migration directories that contain migration.sql, in name (= timestamp) order. */
-export function readMigrationFiles(migrationsDir: string): MigrationFile[] {
+function readMigrationFiles(migrationsDir: string): MigrationFile[] {
   return fs.readdirSync(migrationsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(migrationsDir, entry.name, 'migration.sql')))
     .map((entry) => entry.name)

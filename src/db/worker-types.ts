@@ -5,13 +5,20 @@ import { Prisma } from '../generated/prisma/client';
 import type { WorkerType, WorkerTypeDefinition } from '../domain/worker-type';
 import { sameDefinition } from '../domain/definition-compare';
 
+export interface VersionedWorkerType { workerType: WorkerType; revision: number }
+
+/** A definition as the region loops see it (see summaries). */
+export interface DefinitionSummary {
+  name: string; generation: string; instanceTypes: WorkerType['instanceTypes']; regions: WorkerType['regions'];
+}
+
 export type CreateOutcome =
   | { outcome: 'created'; workerType: WorkerType }
   | { outcome: 'unchanged'; workerType: WorkerType }
   | { outcome: 'conflict'; workerType: WorkerType };
 
 /** Fills the optional fields with their documented defaults. */
-export function withDefaults(def: WorkerTypeDefinition): Required<WorkerTypeDefinition> {
+function withDefaults(def: WorkerTypeDefinition): Required<WorkerTypeDefinition> {
   return {
     ...def,
     minCapacity: def.minCapacity ?? 0,
@@ -32,6 +39,7 @@ export function mergeUpdate(existing: WorkerType, body: WorkerTypeDefinition): W
   };
 }
 
+/** Every definition field has its column: a field added to the definition fails to compile until it is stored. */
 function toColumns(def: Required<WorkerTypeDefinition>) {
   return {
     description: def.description, owner: def.owner,
@@ -45,11 +53,12 @@ function toColumns(def: Required<WorkerTypeDefinition>) {
     instanceTypes: def.instanceTypes as unknown as Prisma.InputJsonArray,
     regions: def.regions as unknown as Prisma.InputJsonArray,
     availabilityZones: def.availabilityZones as unknown as Prisma.InputJsonArray,
-  };
+  } satisfies Record<keyof WorkerTypeDefinition, unknown>;
 }
 
+/** Every field is read back: `Required` makes a forgotten optional field a compile error too. */
 export function fromRow(row: WorkerTypeRow): WorkerType {
-  return {
+  const workerType: Required<WorkerType> = {
     workerType: row.name,
     lastModified: row.lastModified.toISOString(),
     description: row.description, owner: row.owner,
@@ -62,8 +71,9 @@ export function fromRow(row: WorkerTypeRow): WorkerType {
     scopes: row.scopes,
     instanceTypes: row.instanceTypes as unknown as WorkerType['instanceTypes'],
     regions: row.regions as unknown as WorkerType['regions'],
-    availabilityZones: row.availabilityZones as unknown as WorkerType['availabilityZones'],
+    availabilityZones: row.availabilityZones as unknown as Required<WorkerType>['availabilityZones'],
   };
+  return workerType;
 }
 
 export function isUniqueViolation(err: unknown): boolean {
@@ -73,14 +83,35 @@ export function isUniqueViolation(err: unknown): boolean {
 export function createWorkerTypeRepository(db: PrismaClient) {
   return {
     async get(name: string): Promise<WorkerType | null> {
+      return (await this.getVersioned(name))?.workerType ?? null;
+    },
+
+    /** The worker type and its revision, which `update` compares before writing. */
+    async getVersioned(name: string): Promise<VersionedWorkerType | null> {
       const row = await db.workerType.findUnique({ where: { name } });
-      return row ? fromRow(row) : null;
+      return row ? { workerType: fromRow(row), revision: row.revision } : null;
     },
 
     /** The first `limit` names (all when undefined), in name order. */
     async listNames(limit?: number): Promise<string[]> {
       const rows = await db.workerType.findMany({ select: { name: true }, orderBy: { name: 'asc' }, take: limit });
       return rows.map((r) => r.name);
+    },
+
+    /** The worker type with the generation its launches record (see Instance.generation). */
+    async getForLaunch(name: string): Promise<{ workerType: WorkerType; generation: string } | null> {
+      const row = await db.workerType.findUnique({ where: { name } });
+      return row ? { workerType: fromRow(row), generation: row.generation } : null;
+    },
+
+    /** What the region loops read of every definition: no launch specs, user data or secrets. */
+    async summaries(): Promise<DefinitionSummary[]> {
+      const rows = await db.workerType.findMany({ select: { name: true, generation: true, instanceTypes: true, regions: true } });
+      return rows.map((r) => ({
+        name: r.name, generation: r.generation,
+        instanceTypes: r.instanceTypes as unknown as WorkerType['instanceTypes'],
+        regions: r.regions as unknown as WorkerType['regions'],
+      }));
     },
 
     /** The first `limit` worker types (all when undefined), in name order. */
@@ -104,13 +135,15 @@ export function createWorkerTypeRepository(db: PrismaClient) {
     },
 
     /**
-     * Stores `def` in one statement (callers merge and validate it first, see mergeUpdate);
-     * optional fields it leaves out take their defaults. Null when the worker type is absent.
+     * Compare-and-set: stores `def` in one statement only if the row still has `revision` (the
+     * one `def` was merged from, see getVersioned and mergeUpdate), and bumps the revision.
+     * Optional fields `def` leaves out take their defaults. Null when nothing was written: the
+     * worker type is absent, or a concurrent update changed it since it was read.
      */
-    async update(name: string, def: WorkerTypeDefinition, now: Date): Promise<WorkerType | null> {
+    async update(name: string, def: WorkerTypeDefinition, now: Date, revision: number): Promise<WorkerType | null> {
       const merged = withDefaults(def);
       const result = await db.workerType.updateManyAndReturn({
-        where: { name },
+        where: { name, revision },
         data: { ...toColumns(merged), lastModified: now, revision: { increment: 1 } },
       });
       return result[0] ? fromRow(result[0]) : null;

@@ -4,15 +4,15 @@
 // `<project>/.tools/moto-venv` (git-ignored) from PyPI (see python-venv.ts). The server is
 // started with AMI, key pair and instance type validation on, so that a bad launch spec
 // fails here as it would on AWS.
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { ensurePythonTool, projectRoot, sleep } from './python-venv';
+import { startChild, type RunningChild } from './child-process';
+import { ensurePythonTool, projectRoot } from './python-venv';
 import { freePort } from './local-host';
 
 export { projectRoot };
 
 /** The pinned moto release: 5.2.5 was checked with @aws-sdk/client-ec2 3.1169.0. */
-export const MOTO_REQUIREMENT = 'moto[server]==5.2.5';
+const MOTO_REQUIREMENT = 'moto[server]==5.2.5';
 
 const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -48,7 +48,7 @@ export interface MotoServer {
   port: number;
   /** Forgets every resource in every region (moto's POST /moto-api/reset). */
   reset(): Promise<void>;
-  /** Stops the server (SIGTERM, then SIGKILL after 5 s). Idempotent. */
+  /** Stops the server and its process group (SIGTERM, then SIGKILL after 5 s). Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -61,56 +61,27 @@ export interface StartMotoOptions {
   onOutput?: (line: string) => void;
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** Spawns moto and resolves once it answers; rejects (with its output) if it exits first. */
-async function launch(exe: string, port: number, onOutput?: (line: string) => void): Promise<ChildProcess> {
-  // The child inherits this process's environment (PATH, proxies) plus the validation switches.
-  const env = {
-    ...process.env,
-    MOTO_ENABLE_AMI_VALIDATION: 'true',
-    MOTO_ENABLE_KEYPAIR_VALIDATION: 'true',
-    MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION: 'true',
-  };
-  const child = spawn(exe, ['-H', HOST, '-p', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const tail: string[] = [];
-  const onData = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-      onOutput?.(line);
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`moto_server exited during startup:\n${tail.join('\n')}`);
-    }
-    if (await motoApi(port, 'GET', '/moto-api/').then(() => true, () => false)) return child;
-    if (Date.now() > deadline) {
-      await stopProcess(child);
-      throw new Error(`moto_server did not answer on port ${port} within ${STARTUP_TIMEOUT_MS} ms:\n${tail.join('\n')}`);
-    }
-    await sleep(100);
-  }
+function launch(exe: string, port: number, onOutput?: (line: string) => void): Promise<RunningChild> {
+  return startChild({
+    name: 'moto_server', command: exe, args: ['-H', HOST, '-p', String(port)],
+    // The child inherits this process's environment (PATH, proxies) plus the validation switches.
+    env: {
+      ...process.env,
+      MOTO_ENABLE_AMI_VALIDATION: 'true',
+      MOTO_ENABLE_KEYPAIR_VALIDATION: 'true',
+      MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION: 'true',
+    },
+    ready: () => motoApi(port, 'GET', '/moto-api/').then(() => true),
+    startupTimeoutMs: STARTUP_TIMEOUT_MS, stopTimeoutMs: STOP_TIMEOUT_MS,
+    onLine: onOutput,
+  });
 }
 
 /** Installs moto if needed, then starts it on 127.0.0.1. Stop it when done, or the process keeps running. */
 export async function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
   const exe = await ensureMoto(options.toolsDir);
-  let child: ChildProcess | undefined;
+  let child: RunningChild | undefined;
   let port = options.port ?? 0;
   // A free port may be taken between choosing it and moto binding it: try a few.
   for (let attempt = 1; !child; attempt++) {
@@ -129,6 +100,6 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
       const status = await motoApi(port, 'POST', '/moto-api/reset');
       if (status !== 200) throw new Error(`moto reset answered HTTP ${status}`);
     },
-    stop: () => stopProcess(started),
+    stop: () => started.stop(),
   };
 }

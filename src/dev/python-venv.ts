@@ -13,7 +13,7 @@ const INSTALL_TIMEOUT_MS = 10 * 60_000;
 const MARKER = '.installed-requirement';
 
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs a command; rejects with its exit status and the end of its output. */
 function run(cmd: string, args: string[]): Promise<void> {

@@ -4,17 +4,18 @@
 // because prebuilt downloads are not always reachable. v1.5.1 is the newest release that
 // `go install module@version` accepts (later tags carry `replace` directives); it embeds
 // Temporal server 1.29.1 and needs Go >= 1.25.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeCliType } from '../temporal/search-attributes';
+import { startChild } from './child-process';
 import { projectRoot } from './local-host';
 
 export { projectRoot };
 
-export const TEMPORAL_CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+const TEMPORAL_CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
 const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -131,67 +132,20 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     if (await accepts(p)) throw new Error(`Temporal dev server cannot start: ${HOST}:${p} is already in use`);
   }
 
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = captureOutput(child, options.log ?? ((line) => process.stderr.write(`[temporal] ${line}\n`)));
-  let done = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', resolve);
-    child.once('error', (err) => {
-      output.note(`spawning ${binary} failed: ${err.message}`);
-      resolve();
-    });
-  }).then(() => {
-    done = true;
+  const log = options.log ?? ((line) => process.stderr.write(`[temporal] ${line}\n`));
+  const child = await startChild({
+    name: 'Temporal dev server', command: binary, args, ready: () => accepts(port),
+    startupTimeoutMs: STARTUP_TIMEOUT_MS, stopTimeoutMs: STOP_TIMEOUT_MS,
+    onLine: (line: string, stream: 'stdout' | 'stderr') => { if (stream === 'stderr') log(line); },
   });
-  const stop = () => stopChild(child, exited, () => done);
   const address = `${HOST}:${port}`;
   try {
-    await waitForPort(port, () => done);
     await prepareNamespace(address, options.searchAttributes);
   } catch (err) {
-    await stop();
-    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output.tail()}`);
+    await child.stop();
+    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${child.tail()}`);
   }
-  return { address, uiUrl: `http://${HOST}:${uiPort}`, stop };
-}
-
-/** Forwards stderr lines to `log` and keeps the last lines of both streams for error messages. */
-function captureOutput(child: ChildProcess, log: (line: string) => void): { tail(): string; note(line: string): void } {
-  const last: string[] = [];
-  const note = (line: string) => {
-    last.push(line);
-    if (last.length > 20) last.shift();
-  };
-  const onData = (forward: boolean) => (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n').filter((l) => l.trim())) {
-      note(line);
-      if (forward) log(line);
-    }
-  };
-  child.stdout?.on('data', onData(false));
-  child.stderr?.on('data', onData(true));
-  return { tail: () => last.join('\n'), note };
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<void>, isDone: () => boolean): Promise<void> {
-  if (isDone()) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-/**
- * Resolves once 127.0.0.1:port accepts TCP connections. Probing first (rather than letting a
- * gRPC client wait) lets a server that exits early fail at once, with nothing left connecting.
- */
-async function waitForPort(port: number, hasExited: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + STARTUP_TIMEOUT_MS; ; ) {
-    if (hasExited()) throw new Error(`exited before listening on port ${port}`);
-    if (await accepts(port)) return;
-    if (Date.now() > deadline) throw new Error(`not listening on port ${port} after ${STARTUP_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return { address, uiUrl: `http://${HOST}:${uiPort}`, stop: () => child.stop() };
 }
 
 function accepts(port: number): Promise<boolean> {

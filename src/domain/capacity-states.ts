@@ -14,6 +14,14 @@ export type LedgerState = 'requested' | 'pending' | 'running' | 'stopping' | 'te
 
 export type CapacityState = 'requested' | 'pending' | 'running';
 
+/** Maps an EC2 state name onto the ledger's states. */
+export function ledgerState(ec2State: string): LedgerState {
+  if (ec2State === 'pending') return 'pending';
+  if (ec2State === 'running') return 'running';
+  if (ec2State === 'terminated') return 'terminated';
+  return 'stopping';
+}
+
 /** Capacity units per capacity state. */
 export interface LedgerCapacity { running: number; pending: number; requested: number }
 

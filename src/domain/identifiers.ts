@@ -5,9 +5,7 @@
 
 /** workerType, provisionerId and AMI set id: 1 to 38 letters, digits, `-` or `_`. */
 export const IDENTIFIER_PATTERN = '^[a-zA-Z0-9-_]{1,38}$';
-export const WORKER_TYPE_PATTERN = IDENTIFIER_PATTERN;
 export const PROVISIONER_ID_PATTERN = IDENTIFIER_PATTERN;
-export const AMI_SET_ID_PATTERN = IDENTIFIER_PATTERN;
 
 /**
  * A slugid v4 (secret tokens): 22 characters of URL-safe base64 of a random UUID, whose

@@ -37,7 +37,7 @@ export interface IterationPlan {
 }
 
 /** Excess must be seen this many iterations in a row before booting instances are cut. */
-export const EXCESS_ITERATIONS_BEFORE_SCALE_DOWN = 2;
+const EXCESS_ITERATIONS_BEFORE_SCALE_DOWN = 2;
 
 export function planIteration(input: IterationInput): IterationPlan {
   const def = input.definition;

@@ -9,7 +9,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /** A deep copy of a JSON value; sharing nothing with the input. */
-export function cloneJson<T>(value: T): T {
+function cloneJson<T>(value: T): T {
   if (Array.isArray(value)) {
     return value.map((item: unknown) => cloneJson(item)) as T;
   }

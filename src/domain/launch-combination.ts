@@ -41,7 +41,7 @@ export function whereOf(c: Combination): string {
 }
 
 /** Rules on the merged launch spec: the two keys may come from different levels. */
-export function mergedProblems(valueOf: (key: string) => unknown, bid: Bid): string[] {
+function mergedProblems(valueOf: (key: string) => unknown, bid: Bid): string[] {
   if (valueOf('SubnetId') !== undefined && valueOf('SecurityGroups') !== undefined) {
     return [
       `launchSpec for ${bid.instanceType} in ${bid.zone}: SubnetId cannot be combined with SecurityGroups; ` +

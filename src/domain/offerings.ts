@@ -20,7 +20,7 @@ export interface Offering {
   utility: number;
   /** Observed hourly price of one instance (USD). */
   price: number;
-  /** price / utility: what the worker type's minPrice and maxPrice bound. */
+  /** price / utility: what the worker type's maxPrice bounds (minPrice bounds nothing: see README). */
   pricePerUtility: number;
   /** The most EC2 may ever charge per hour for it: maxPrice x utility (spot MaxPrice). */
   maxHourlyPrice: number;

@@ -3,8 +3,12 @@
 //
 // Contract: a count is returned only when the Queue answered it plainly. Anything else throws
 // QueueUnavailableError and never yields a guessed number, because acting on a wrong zero would
-// terminate capacity that is needed.
+// terminate capacity that is needed. Its `kind` (src/queue/errors.ts) says whether asking
+// again can help.
 import { IDENTIFIER_REGEXP } from '../domain/identifiers';
+import { QueueUnavailableError } from './errors';
+
+export { QueueUnavailableError } from './errors';
 
 export interface QueueClientOptions {
   /** A TaskCluster root URL; the Queue is at `<rootUrl>/api/queue/v1`. */
@@ -23,19 +27,6 @@ export interface QueueClient {
    * throws TypeError (a caller's bug) for identifiers outside `^[a-zA-Z0-9-_]{1,38}$`.
    */
   pendingTasks(provisionerId: string, workerType: string): Promise<number>;
-}
-
-/** The Queue did not give a trustworthy answer; `reason` says why in a few words. */
-export class QueueUnavailableError extends Error {
-  override readonly name = 'QueueUnavailableError';
-
-  constructor(
-    readonly reason: string,
-    /** HTTP status, when the Queue answered with one. */
-    readonly status?: number,
-  ) {
-    super(`TaskCluster Queue unavailable: ${reason}`);
-  }
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -79,16 +70,16 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
     const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
     status = res.status;
     const text = await res.text();
-    if (!res.ok) throw new QueueUnavailableError(`HTTP ${res.status}${errorDetail(text)}`, res.status);
-    if (text.length > MAX_BODY_CHARS) throw new QueueUnavailableError('answer too large', status);
+    if (!res.ok) throw new QueueUnavailableError(`HTTP ${res.status}${errorDetail(text)}`, { status: res.status });
+    if (text.length > MAX_BODY_CHARS) throw new QueueUnavailableError('answer too large', { fault: 'too-large', status });
     try {
       return JSON.parse(text);
     } catch {
-      throw new QueueUnavailableError('answer is not JSON', status);
+      throw new QueueUnavailableError('answer is not JSON', { fault: 'not-json', status });
     }
   } catch (err) {
     if (err instanceof QueueUnavailableError) throw err;
-    throw new QueueUnavailableError(transportReason(err, timeoutMs), status);
+    throw transportFailure(err, timeoutMs, status);
   }
 }
 
@@ -102,24 +93,26 @@ function errorDetail(text: string): string {
   }
 }
 
-function transportReason(err: unknown, timeoutMs: number): string {
+function transportFailure(err: unknown, timeoutMs: number, status: number | undefined): QueueUnavailableError {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+    return new QueueUnavailableError(`no answer within ${timeoutMs} ms`, { fault: 'timeout', status });
+  }
   const detail = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
-  return `request failed: ${detail}`;
+  return new QueueUnavailableError(`request failed: ${detail}`, { fault: 'connection', status });
 }
 
 function pendingCount(body: unknown, provisionerId: string, workerType: string): number {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new QueueUnavailableError('answer is not a JSON object');
+    throw new QueueUnavailableError('answer is not a JSON object', { fault: 'wrong-shape' });
   }
   const answer = body as Record<string, unknown>;
   if (answer.provisionerId !== provisionerId || answer.workerType !== workerType) {
-    throw new QueueUnavailableError('answer is for another worker type');
+    throw new QueueUnavailableError('answer is for another worker type', { fault: 'wrong-shape' });
   }
   const n = answer.pendingTasks;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new QueueUnavailableError('pendingTasks is not a non-negative integer');
+    throw new QueueUnavailableError('pendingTasks is not a non-negative integer', { fault: 'wrong-shape' });
   }
   return n;
 }

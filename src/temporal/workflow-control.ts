@@ -6,16 +6,13 @@ import type { RegionInventoryInput } from '../../workflows/region-inventory-work
 import type { ShutdownResult } from '../../workflows/shutdown-everything-workflow';
 import type { WorkerTypeWorkflowInput } from '../../workflows/worker-type-workflow';
 import { definitionChangedSignal, refreshNowSignal, removedSignal, terminateAllSignal } from '../../workflows/messages';
+import type { Config, Timing } from '../config';
 import { REGION, WORKER_TYPE } from './search-attributes';
 import { TASK_QUEUE, regionWorkflowId, shutdownWorkflowId, workerTypeWorkflowId } from './names';
 
-export interface WorkflowSettings {
-  allowedRegions: string[];
-  iterationIntervalMs: number;
-  inventoryIntervalMs: number;
-  spotPriceIntervalMs: number;
-  capacityCooldownMs: number;
-}
+/** The configured loop timing (src/config.ts, the one home of its defaults) and regions. */
+export type WorkflowSettings = Pick<Config, 'allowedRegions'>
+  & Pick<Timing, 'iterationIntervalMs' | 'inventoryIntervalMs' | 'spotPriceIntervalMs' | 'capacityCooldownMs'>;
 
 /** How long one call to Temporal may take before the caller gives up. */
 const CALL_DEADLINE_MS = 5_000;

@@ -9,6 +9,7 @@ import { createEc2Clients, ec2OptionsFor } from '../aws/ec2-clients';
 import { createEc2Gateway, type Ec2Gateway } from '../aws/ec2-gateway';
 import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
+import { createActivityRepositories } from '../db/activity-repositories';
 import { SecretBox } from '../db/secret-box';
 import type { Logger } from '../logger';
 import { createQueueClient, type QueueClient } from '../queue/queue-client';
@@ -19,17 +20,16 @@ import type { WorkflowControl } from '../temporal/workflow-control';
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '../../workflows'));
 
 /** The key for per-launch security tokens, separate from the encryption key by derivation. */
-export function tokenKeyFrom(secretsKey: Buffer): Buffer {
+function tokenKeyFrom(secretsKey: Buffer): Buffer {
   return createHmac('sha256', secretsKey).update('launch-security-tokens').digest();
 }
 
 export function buildActivityDeps(config: Config, db: PrismaClient, overrides: { ec2?: Ec2Gateway; queue?: QueueClient } = {}): ActivityDeps {
   if (!config.secretsKey) throw new Error('secretsKey must be resolved before the worker starts');
   return {
-    db,
+    repos: createActivityRepositories(db, new SecretBox(config.secretsKey)),
     ec2: overrides.ec2 ?? createEc2Gateway(createEc2Clients(ec2OptionsFor(config))),
     queue: overrides.queue ?? createQueueClient(config.queue ?? { rootUrl: config.taskclusterRootUrl }),
-    secretBox: new SecretBox(config.secretsKey),
     tokenKey: tokenKeyFrom(config.secretsKey),
     now: () => new Date(),
     settings: {

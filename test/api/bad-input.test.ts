@@ -1,5 +1,5 @@
 // Every route rejects malformed input with a clear 4xx naming the problem, and stores nothing.
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { amiSetBody, workerTypeDefinition } from '../support/fixtures';
 import { ROOT_TOKEN, startApiHarness, type ApiHarness } from '../support/api-harness';
 import { signedRequest } from '../support/signed-request';
@@ -9,7 +9,7 @@ beforeAll(async () => { h = await startApiHarness(); });
 afterAll(async () => { await h.stop(); });
 
 const root = { clientId: 'root', accessToken: ROOT_TOKEN };
-const TOKEN = newSlugid();
+const TOKEN = slugid.nice();
 const secretBody = () => ({ workerType: 'wt', secrets: {}, scopes: [], token: TOKEN, expiration: new Date(Date.now() + 60_000).toISOString() });
 
 interface BodyRoute { name: string; method: string; path: string; valid: () => Record<string, unknown>; field: string; wrongType: unknown }

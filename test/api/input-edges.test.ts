@@ -2,7 +2,7 @@
 // fuzz (test/fuzz) once found answered with a 500 or against RFC 9110.
 import http from 'node:http';
 import { MAX_BODY_DEPTH } from '../../src/api/body';
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { workerTypeDefinition } from '../support/fixtures';
 import { signedRequest } from '../support/signed-request';
 import { ROOT_TOKEN, failure, startApiHarness, type ApiHarness } from '../support/api-harness';
@@ -29,13 +29,13 @@ function rawRequest(method: string, path: string): Promise<{ status: number; all
 }
 
 test('a secret expiring at a leap second is stored and readable', async () => {
-  const token = newSlugid();
+  const token = slugid.nice();
   await expect(h.provisioner().createSecret(token, secretBody(token, '2999-12-31T23:59:60Z', { a: 1 }))).resolves.toEqual({ outcome: 'success' });
   await expect(h.provisioner(null).getSecret(token)).resolves.toMatchObject({ data: { a: 1 } });
 });
 
 test('a secret expiring in year 0000 is accepted, and expired', async () => {
-  const token = newSlugid();
+  const token = slugid.nice();
   await expect(h.provisioner().createSecret(token, secretBody(token, '0000-01-01t00:00:00z'))).resolves.toEqual({ outcome: 'success' });
   expect(await failure(h.provisioner(null).getSecret(token))).toMatchObject({ status: 404 });
 });
@@ -46,7 +46,7 @@ test('U+0000 anywhere in a body is a 400 naming the field, not a database error'
     .toMatchObject({ status: 400, code: 'InputError', message: 'body/userData/note: must not contain U+0000' });
   expect(await failure(h.provisioner().createWorkerType('wt-nul', workerTypeDefinition({ description: '\u0000' }))))
     .toMatchObject({ status: 400, message: 'body/description: must not contain U+0000' });
-  const token = newSlugid();
+  const token = slugid.nice();
   expect(await failure(h.provisioner().createSecret(token, secretBody(token, '2999-01-01T00:00:00Z', { ['k\u0000']: 1 }))))
     .toMatchObject({ status: 400, message: 'body/secrets: object keys must not contain U+0000' });
 });

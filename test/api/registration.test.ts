@@ -3,7 +3,7 @@
 // instanceStarted stays accepted, but only for the token's own instance.
 import { createSecretRepository } from '../../src/db/secrets';
 import { SecretBox } from '../../src/db/secret-box';
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { workerTypeDefinition } from '../support/fixtures';
 import { failure, startApiHarness, type ApiHarness } from '../support/api-harness';
 
@@ -18,13 +18,13 @@ let launches = 0;
 /** A launch as the launch activity leaves it: a ledger row EC2 has shown, and its tied secret. */
 async function launch(state = 'running'): Promise<{ token: string; clientToken: string; instanceId: string }> {
   launches++;
-  const clientToken = `launch-${launches}-${newSlugid()}`;
+  const clientToken = `launch-${launches}-${slugid.nice()}`;
   const instanceId = `i-${(0x10000000 + launches).toString(16)}`;
   await h.db.instance.create({ data: {
     clientToken, instanceId, workerType: 'reg', region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.xlarge',
     capacity: 1, market: 'spot', price: 0.1, state,
   } });
-  const token = newSlugid();
+  const token = slugid.nice();
   const secrets = createSecretRepository(h.db, new SecretBox(h.config.secretsKey!));
   await secrets.createForLaunch(token, { workerType: 'reg', secrets: { s: 1 }, scopes: [] }, new Date(Date.now() + 600_000), clientToken);
   return { token, clientToken, instanceId };
@@ -94,10 +94,10 @@ test('removing a worker type deletes its unclaimed secrets with it', async () =>
   const p = h.provisioner();
   await p.createWorkerType('reg-gone', workerTypeDefinition());
   const secrets = createSecretRepository(h.db, new SecretBox(h.config.secretsKey!));
-  const [token, other] = [newSlugid(), newSlugid()];
+  const [token, other] = [slugid.nice(), slugid.nice()];
   const later = new Date(Date.now() + 600_000);
-  await secrets.createForLaunch(token, { workerType: 'reg-gone', secrets: {}, scopes: [] }, later, `gone-${newSlugid()}`);
-  await secrets.createForLaunch(other, { workerType: 'reg', secrets: {}, scopes: [] }, later, `kept-${newSlugid()}`);
+  await secrets.createForLaunch(token, { workerType: 'reg-gone', secrets: {}, scopes: [] }, later, `gone-${slugid.nice()}`);
+  await secrets.createForLaunch(other, { workerType: 'reg', secrets: {}, scopes: [] }, later, `kept-${slugid.nice()}`);
   await p.removeWorkerType('reg-gone');
   expect(await failure(h.provisioner(null).getSecret(token))).toMatchObject({ status: 404 });
   await expect(h.provisioner(null).getSecret(other)).resolves.toMatchObject({ data: {} });

@@ -2,7 +2,7 @@
 import { createClientRepository } from '../../src/db/clients';
 import { SecretBox, hashToken } from '../../src/db/secret-box';
 import { sweepExpired } from '../../src/api/server';
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { workerTypeDefinition } from '../support/fixtures';
 import { failure, startApiHarness, type ApiHarness } from '../support/api-harness';
 
@@ -16,7 +16,7 @@ const secretBody = (token: string, workerType = 'wt-1', secrets: Record<string, 
 
 test('create is idempotent; a different secret under the same token is a 409', async () => {
   const p = h.provisioner();
-  const token = newSlugid();
+  const token = slugid.nice();
   expect(await p.createSecret(token, secretBody(token))).toEqual({ outcome: 'success' });
   expect(await p.createSecret(token, secretBody(token))).toEqual({ outcome: 'success' });
   const err = await failure(p.createSecret(token, secretBody(token, 'wt-1', { password: 'different' })));
@@ -25,8 +25,8 @@ test('create is idempotent; a different secret under the same token is a 409', a
 });
 
 test('the body token must equal the URL token', async () => {
-  const token = newSlugid();
-  const err = await failure(h.provisioner().createSecret(token, secretBody(newSlugid())));
+  const token = slugid.nice();
+  const err = await failure(h.provisioner().createSecret(token, secretBody(slugid.nice())));
   expect(err).toMatchObject({ status: 400, code: 'InputError', message: 'body/token: must equal the token in the URL' });
   expect(await h.db.secret.count({ where: { tokenHash: hashToken(token) } })).toBe(0);
 });
@@ -35,14 +35,14 @@ test('the create scope is taken from the body worker type', async () => {
   const creds = await createClientRepository(h.db, new SecretBox(h.config.secretsKey!))
     .create('secret-maker', ['aws-provisioner:create-secret:wt-allowed'], '', null);
   const p = h.provisioner(creds);
-  const token = newSlugid();
+  const token = slugid.nice();
   expect(await failure(p.createSecret(token, secretBody(token, 'wt-denied')))).toMatchObject({ status: 403 });
   await expect(p.createSecret(token, secretBody(token, 'wt-allowed'))).resolves.toEqual({ outcome: 'success' });
 });
 
 test('getSecret returns data, scopes and 96 h worker credentials, once', async () => {
   const p = h.provisioner();
-  const token = newSlugid();
+  const token = slugid.nice();
   await p.createSecret(token, secretBody(token, 'wt-read'));
   const anonymous = h.provisioner(null);
   const secret = await anonymous.getSecret(token);
@@ -58,7 +58,7 @@ test('getSecret returns data, scopes and 96 h worker credentials, once', async (
 });
 
 test('the worker credentials authenticate, and carry only the worker scopes', async () => {
-  const token = newSlugid();
+  const token = slugid.nice();
   await h.provisioner().createSecret(token, secretBody(token, 'wt-creds'));
   const { credentials } = await h.provisioner(null).getSecret(token);
   const asWorker = h.provisioner(credentials);
@@ -68,7 +68,7 @@ test('the worker credentials authenticate, and carry only the worker scopes', as
 
 test('instanceStarted accepts 8- and 17-hex ids while the secret exists, 404 after', async () => {
   const p = h.provisioner(null);
-  const token = newSlugid();
+  const token = slugid.nice();
   await h.provisioner().createSecret(token, secretBody(token));
   await expect(p.instanceStarted('i-0123abcd', token)).resolves.toBeUndefined();
   await expect(p.instanceStarted('i-0123456789abcdef0', token)).resolves.toBeUndefined();
@@ -80,9 +80,9 @@ test('instanceStarted accepts 8- and 17-hex ids while the secret exists, 404 aft
 });
 
 test('an expired secret cannot be read and the sweep deletes it', async () => {
-  const token = newSlugid();
+  const token = slugid.nice();
   await h.provisioner().createSecret(token, secretBody(token));
-  const fresh = newSlugid();
+  const fresh = slugid.nice();
   await h.provisioner().createSecret(fresh, { ...secretBody(fresh), expiration: inMinutes(600) });
   h.advanceClock(41 * 60_000);
   try {
@@ -98,7 +98,7 @@ test('an expired secret cannot be read and the sweep deletes it', async () => {
 });
 
 test('rows hold neither the token nor the plaintext, and logs hold no token', async () => {
-  const token = newSlugid();
+  const token = slugid.nice();
   const secrets = { apiKey: 'plaintext-marker-5f2c1a' };
   await h.provisioner().createSecret(token, secretBody(token, 'wt-raw', secrets));
   await h.provisioner(null).instanceStarted('i-0123abcd', token);

@@ -1,7 +1,9 @@
 // Worker type methods driven by the real taskcluster-client 1.6.3 against the real API.
 import { createClientRepository } from '../../src/db/clients';
 import { SecretBox } from '../../src/db/secret-box';
+import { CreateWorkerTypeRequest } from '../../src/api/schemas/worker-type';
 import { workerTypeDefinition } from '../support/fixtures';
+import { withEveryChange } from '../support/partial-updates';
 import { failure, startApiHarness, type ApiHarness } from '../support/api-harness';
 
 let h: ApiHarness;
@@ -32,6 +34,16 @@ describe('createWorkerType / workerType / updateWorkerType', () => {
     for (const key of ['minCapacity', 'canUseOndemand', 'canUseSpot', 'availabilityZones']) delete def[key];
     const created = await h.provisioner().createWorkerType('defaults', def);
     expect(created).toMatchObject({ minCapacity: 0, canUseOndemand: false, canUseSpot: true, availabilityZones: [] });
+  });
+
+  test('every field of the request schema is stored and read back (none dropped on save)', async () => {
+    const def = workerTypeDefinition({ ...withEveryChange(), canUseSpot: false, minPrice: 0.01, scalingRatio: 0.5 });
+    expect(Object.keys(def).sort()).toEqual(Object.keys(CreateWorkerTypeRequest.properties).sort());
+    const p = h.provisioner();
+    await p.createWorkerType('every-field', def);
+    const { workerType, lastModified, ...read } = await p.workerType('every-field');
+    expect({ workerType, lastModified: typeof lastModified }).toEqual({ workerType: 'every-field', lastModified: 'string' });
+    expect(read).toEqual(def);
   });
 
   test('update replaces the definition and moves lastModified', async () => {

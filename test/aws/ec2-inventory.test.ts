@@ -117,6 +117,6 @@ describe('terminateInstances', () => {
       name: 'Ec2Error', kind: 'throttled', code: 'RequestLimitExceeded', operation: 'TerminateInstances',
     });
     env.proxy.injectFault({ action: 'TerminateInstances', code: 'UnauthorizedOperation', message: 'You are not authorized' });
-    await expect(env.gateway.terminateInstances(REGION, ['i-0123456789abcdef0'])).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(env.gateway.terminateInstances(REGION, ['i-0123456789abcdef0'])).rejects.toMatchObject({ kind: 'permission', code: 'UnauthorizedOperation' });
   });
 });

@@ -1,7 +1,7 @@
 // Classification of EC2 failures: a table of codes as the SDK delivers them, plus network
 // failures and odd values.
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
-import { Ec2Error, classifyEc2Error, isRetryableKind, toEc2Error, type Ec2ErrorKind } from '../../src/aws/errors';
+import { Ec2Error, classifyEc2Error, toEc2Error, type Ec2ErrorKind } from '../../src/aws/errors';
 
 /** An error as the SDK builds it for an EC2 error body (its `name` is the EC2 code). */
 function sdkError(code: string, status = 400, message = `${code} happened`): EC2ServiceException {
@@ -39,8 +39,12 @@ const table: Array<[string, unknown, Ec2ErrorKind, string]> = [
   ['InvalidGroup.NotFound', sdkError('InvalidGroup.NotFound'), 'invalid', 'InvalidGroup.NotFound'],
   ['InvalidSubnetID.NotFound', sdkError('InvalidSubnetID.NotFound'), 'invalid', 'InvalidSubnetID.NotFound'],
   ['InvalidInstanceType', sdkError('InvalidInstanceType'), 'invalid', 'InvalidInstanceType'],
-  ['UnauthorizedOperation', sdkError('UnauthorizedOperation', 403), 'invalid', 'UnauthorizedOperation'],
-  ['AuthFailure', sdkError('AuthFailure', 401), 'invalid', 'AuthFailure'],
+  ['UnauthorizedOperation', sdkError('UnauthorizedOperation', 403), 'permission', 'UnauthorizedOperation'],
+  ['AuthFailure', sdkError('AuthFailure', 401), 'permission', 'AuthFailure'],
+  ['OptInRequired', sdkError('OptInRequired', 401), 'permission', 'OptInRequired'],
+  ['an AuthFailure family code', sdkError('AuthFailure.ServiceLinkedRoleCreationNotPermitted', 400), 'permission', 'AuthFailure.ServiceLinkedRoleCreationNotPermitted'],
+  ['an unknown code with HTTP 403', sdkError('NotAllowedHere', 403), 'permission', 'NotAllowedHere'],
+  ['an unknown code with HTTP 401', sdkError('WhoAreYou', 401), 'permission', 'WhoAreYou'],
   ['IdempotentParameterMismatch', sdkError('IdempotentParameterMismatch'), 'invalid', 'IdempotentParameterMismatch'],
   ['MissingParameter', sdkError('MissingParameter'), 'invalid', 'MissingParameter'],
   ['an unknown code with HTTP 400', sdkError('SomethingNew'), 'invalid', 'SomethingNew'],
@@ -96,13 +100,5 @@ describe('toEc2Error', () => {
     const secret = 'S3CRETS3CRETS3CRET';
     const err = toEc2Error(sdkError('InvalidParameterValue', 400, `${'x'.repeat(490)}${secret}`), 'RunInstances', [secret]);
     expect(err.message).not.toContain('S3C');
-  });
-});
-
-describe('isRetryableKind', () => {
-  it.each<[Ec2ErrorKind, boolean]>([
-    ['throttled', true], ['transient', true], ['capacity', false], ['invalid', false], ['not-found', false],
-  ])('%s -> %s', (kind, retryable) => {
-    expect(isRetryableKind(kind)).toBe(retryable);
   });
 });

@@ -1,6 +1,9 @@
 // End to end: the real API (driven by taskcluster-client 1.6.3), the real worker on a real
 // Temporal dev server, moto as EC2 and the local Queue server. Capacity follows the Queue,
 // instances carry the right type, tags and user data, and state matches EC2 at every step.
+//
+// One scenario: each step works on the instances and definitions the steps before it left,
+// so they run in this order as named steps of one test (see test/support/steps.ts).
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { reconcileLoops } from '../../src/worker/worker';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
@@ -8,8 +11,9 @@ import { eventually } from '../support/eventually';
 import { fixtureAmis, workerTypeDefinition } from '../support/fixtures';
 import { ownedInstances, userDataOf, volumeTags, type MotoInstance } from '../support/moto-inspect';
 import { TEST_REGIONS } from '../support/environment';
+import { step } from '../support/steps';
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000); // the whole scenario; each wait inside has its own bound
 let h: ApiHarness;
 const WT = 'e2e-builder';
 
@@ -41,7 +45,7 @@ async function stateMatchesMoto(): Promise<boolean> {
 
 const setPending = (n: number) => h.env.queue.setPending(h.config.provisionerId, WT, n);
 
-test('capacity follows pending tasks, with the right type, tags and user data', async () => {
+async function capacityFollowsPendingTasks(): Promise<void> {
   await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 6 }));
   setPending(3);
   const live = await eventually(async () => { const l = await allLive(); return l.length >= 3 && l; }, '3 instances in moto');
@@ -65,9 +69,9 @@ test('capacity follows pending tasks, with the right type, tags and user data', 
   expect(summary.runningCapacity).toBe(0); // none has called instanceStarted yet
   await new Promise((r) => setTimeout(r, 3000));
   expect(await allLive()).toHaveLength(3);
-});
+}
 
-test('a booting instance trades its token for credentials, once', async () => {
+async function tokenTradedForCredentialsOnce(): Promise<void> {
   const [instance] = await allLive();
   const { securityToken } = await userDataOf(h.env.rawEc2('us-west-2'), instance!.id) as { securityToken: string };
   const anonymous = h.provisioner(null);
@@ -79,9 +83,9 @@ test('a booting instance trades its token for credentials, once', async () => {
   const row = await h.db.instance.findFirst({ where: { instanceId: instance!.id } });
   expect(row?.registered).toBeInstanceOf(Date);
   expect(row?.registeredBy).toBe('instanceStarted');
-});
+}
 
-test('tokens and credentials never reach workflow history, search attributes or logs', async () => {
+async function tokensNeverInHistoryOrLogs(): Promise<void> {
   const [instance] = await allLive();
   const { securityToken } = await userDataOf(h.env.rawEc2('us-west-2'), instance!.id) as { securityToken: string };
   const handle = h.env.temporal.client.workflow.getHandle(`worker-type/${WT}`);
@@ -91,39 +95,39 @@ test('tokens and credentials never reach workflow history, search attributes or 
   for (const text of [history, description, h.logs.join('\n')]) {
     expect(text).not.toContain(securityToken); // ...but never the token in their user data
   }
-});
+}
 
-test('lower demand terminates only instances that never registered', async () => {
+async function lowerDemandTerminatesUnregistered(): Promise<void> {
   const started = (await h.db.instance.findMany({ where: { workerType: WT, registered: { not: null } } })).map((r) => r.instanceId);
   expect(started).toHaveLength(1);
   setPending(0);
   const live = await eventually(async () => { const l = await allLive(); return l.length === 1 && l; }, 'scale-down to the registered instance', 60_000);
   expect(live.map((i) => i.id)).toEqual(started);
   await eventually(stateMatchesMoto, 'state to match moto after scale-down');
-});
+}
 
-test('raising minCapacity launches up to the floor', async () => {
+async function minCapacityRaisesToTheFloor(): Promise<void> {
   await h.provisioner().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: 6, minCapacity: 3 }));
   await eventually(async () => (await allLive()).length === 3, 'capacity at minCapacity 3');
   await eventually(stateMatchesMoto, 'state to match moto at the floor');
-});
+}
 
-test('terminateAllInstancesOfWorkerType leaves none running', async () => {
+async function terminateAllLeavesNone(): Promise<void> {
   await h.provisioner().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: 6, minCapacity: 0 }));
   const result = await h.provisioner().terminateAllInstancesOfWorkerType(WT);
   expect(result.outcome).toBe(true);
   await eventually(async () => (await allLive()).length === 0, 'no live instance', 60_000);
   await eventually(stateMatchesMoto, 'state to match moto after terminate-all');
-});
+}
 
-test('remove leaves none', async () => {
+async function removeLeavesNone(): Promise<void> {
   setPending(2);
   await eventually(async () => (await allLive()).length === 2, 'instances again');
   await h.provisioner().removeWorkerType(WT);
   await eventually(async () => (await allLive()).length === 0, 'no instance after remove', 60_000);
-});
+}
 
-test('shutdown sweeps every tagged instance in every region, started ones and orphans included', async () => {
+async function shutdownSweepsEverything(): Promise<void> {
   const other = 'e2e-other';
   await h.provisioner().createWorkerType(other, workerTypeDefinition({ minCapacity: 1 }));
   const [started] = await eventually(async () => {
@@ -149,6 +153,17 @@ test('shutdown sweeps every tagged instance in every region, started ones and or
   }, 'no tagged instance in any region', 60_000);
   const row = await h.db.instance.findFirst({ where: { instanceId: started!.id } });
   expect(['shutdown of every instance requested', 'terminate-all requested']).toContain(row?.terminationReason);
+}
+
+test('provisioning, from the first launch to the shutdown of everything', async () => {
+  await step('capacity follows pending tasks, with the right type, tags and user data', capacityFollowsPendingTasks);
+  await step('a booting instance trades its token for credentials, once', tokenTradedForCredentialsOnce);
+  await step('tokens and credentials never reach workflow history, search attributes or logs', tokensNeverInHistoryOrLogs);
+  await step('lower demand terminates only instances that never registered', lowerDemandTerminatesUnregistered);
+  await step('raising minCapacity launches up to the floor', minCapacityRaisesToTheFloor);
+  await step('terminateAllInstancesOfWorkerType leaves none running', terminateAllLeavesNone);
+  await step('remove leaves none', removeLeavesNone);
+  await step('shutdown sweeps every tagged instance in every region, started ones and orphans included', shutdownSweepsEverything);
 });
 
 /** Every string and payload of a Temporal object as text: payload data (bytes) decoded from UTF-8. */

@@ -4,6 +4,9 @@
 // serves what moto holds. None of them calls instanceStarted, as none of the real ones does.
 // They must show as running within an iteration and survive demand dropping to zero and a
 // short registration timeout; an instance whose secret nobody claimed is still reaped.
+//
+// One timeline: each step works on the instances the steps before it booted or left, so
+// they run in this order as named steps of one test (see test/support/steps.ts).
 import { reconcileLoops } from '../../src/worker/worker';
 import { startApiHarness, failure, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
@@ -14,8 +17,9 @@ import { boot as bootGenericWorker } from '../support/real-workers/generic-worke
 import { startImds, type Imds } from '../support/real-workers/imds';
 import type { TemporaryCredentials } from '../support/real-workers/credentials';
 import { boot as bootWorkerRunner } from '../support/real-workers/worker-runner';
+import { step } from '../support/steps';
 
-jest.setTimeout(240_000);
+jest.setTimeout(600_000); // the whole timeline; each wait inside has its own bound
 
 const WT = 'real-workers';
 const REGISTRATION_TIMEOUT_S = 15;
@@ -75,7 +79,7 @@ async function bootFamily(family: Family, instanceId: string): Promise<Temporary
 const booted = new Map<string, Family>();
 let unclaimed = '';
 
-test('launched instances boot with every real worker family and count as running within one iteration', async () => {
+async function bootEveryFamily(): Promise<void> {
   // generic-worker v16 refuses user data without its own config section.
   const userData = { genericWorker: { config: { deploymentId: 'e2e-1', ed25519SigningKeyLocation: '/etc/generic-worker/ed25519' } } };
   const usWest2 = (workerTypeDefinition().regions as Array<{ region: string }>).filter((r) => r.region === 'us-west-2');
@@ -106,9 +110,9 @@ test('launched instances boot with every real worker family and count as running
     return last && Date.parse(last.at) > sawRunning && last.capacity.running === FAMILIES.length;
   }, 'an iteration that counts the booted workers as running', 10_000);
   mark(`next iteration counts running ${FAMILIES.length}, pending ${s.pendingCapacity}`);
-});
+}
 
-test('the workers\' tasks are claimed: the booting instance is reaped at the registration timeout, the workers live on', async () => {
+async function unclaimedInstanceReaped(): Promise<void> {
   setPending(1); // the workers took four tasks; one is left for the booting instance
   const reaped = await eventually(async () => {
     const row = await h.db.instance.findFirst({ where: { instanceId: unclaimed } });
@@ -117,9 +121,9 @@ test('the workers\' tasks are claimed: the booting instance is reaped at the reg
   mark(`${unclaimed} (secret never claimed) terminated: ${reaped.terminationReason}`);
   const ids = new Set((await live()).map((i) => i.id));
   for (const id of booted.keys()) expect(ids.has(id)).toBe(true);
-});
+}
 
-test('demand drops to zero for many iterations, well past the registration timeout: every worker keeps running', async () => {
+async function workersSurviveZeroDemand(): Promise<void> {
   setPending(0);
   const from = Date.now();
   await new Promise((resolve) => setTimeout(resolve, Math.max(8_000, (REGISTRATION_TIMEOUT_S + 3) * 1000 - (Date.now() - t0))));
@@ -137,9 +141,9 @@ test('demand drops to zero for many iterations, well past the registration timeo
   const oldest = Math.min(...(await h.db.instance.findMany({ where: { instanceId: { in: [...booted.keys()] } } })).map((r) => r.launched.getTime()));
   mark(`${((Date.now() - from) / 1000).toFixed(0)} s at zero demand (iteration ${last.iteration}, change ${last.change}): `
     + `${booted.size} workers still running, launched ${((Date.now() - oldest) / 1000).toFixed(0)} s ago`);
-});
+}
 
-test('remove-then-recreate: the removed definition\'s running workers are terminated, the new definition provisions', async () => {
+async function removeThenRecreate(): Promise<void> {
   const definition = await h.provisioner().workerType(WT);
   const { workerType: _name, lastModified: _at, ...body } = definition;
   await h.provisioner().removeWorkerType(WT);
@@ -156,4 +160,11 @@ test('remove-then-recreate: the removed definition\'s running workers are termin
   setPending(1);
   const fresh = await eventually(async () => { const l = await live(); return l.length === 1 && l; }, 'a launch for the new definition', 30_000);
   expect(old).not.toContain(fresh[0]!.id);
+}
+
+test('real workers: boot, registration timeout, zero demand, remove and re-create', async () => {
+  await step('launched instances boot with every real worker family and count as running within one iteration', bootEveryFamily);
+  await step('the workers\' tasks are claimed: the booting instance is reaped at the registration timeout, the workers live on', unclaimedInstanceReaped);
+  await step('demand drops to zero for many iterations, well past the registration timeout: every worker keeps running', workersSurviveZeroDemand);
+  await step('remove-then-recreate: the removed definition\'s running workers are terminated, the new definition provisions', removeThenRecreate);
 });

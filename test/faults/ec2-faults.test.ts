@@ -4,7 +4,7 @@
 // loop dies, no retry storm (calls counted at the proxy over a window stay within what the
 // retry policies in workflows/activity-options.ts allow), and capacity is restored exactly.
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { THROTTLE_RETRY_DELAY_MS } from '../../activities/launch';
+import { THROTTLE_RETRY_DELAY_MS } from '../../src/domain/failure-kinds';
 import { createEc2Clients, DEFAULT_MAX_ATTEMPTS, ec2OptionsFor } from '../../src/aws/ec2-clients';
 import { createEc2Gateway } from '../../src/aws/ec2-gateway';
 import { regionWorkflowId, workerTypeWorkflowId } from '../../src/temporal/names';

@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createClientRepository } from '../../src/db/clients';
 import { applyMigrations } from '../../src/db/migrate';
 import { SecretBox } from '../../src/db/secret-box';
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { databaseUrl, withAdminClient } from '../support/database';
 import { eventually } from '../support/eventually';
 import { amiSetBody, workerTypeDefinition } from '../support/fixtures';
@@ -35,7 +35,7 @@ let temporal: TestWorkflowEnvironment;
 let stack: FaultStack;
 let api: ApiReplica;
 let beforeOutage: Record<string, { iteration: number; at: number }>;
-const token = newSlugid();
+const token = slugid.nice();
 
 beforeAll(async () => {
   [server, temporal] = await Promise.all([startPostgresServer(), startTestTemporal()]);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTemporalDevServer, type DevServer, type DevServerOptions } from '../../src/dev/temporal-cli';
 import { searchAttributeCliTypes } from '../../src/temporal/search-attributes';
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { workerTypeDefinition } from '../support/fixtures';
@@ -85,7 +85,7 @@ test('Temporal down: terminate-all and shutdown answer 503, backendStatus says s
   await c.updateWorkerType(RUNNING, workerTypeDefinition({ maxCapacity: 6 }));
   expect((await c.workerType(RUNNING)).maxCapacity).toBe(6);
   expect((await c.state(RUNNING)).instances).toHaveLength(2);
-  const token = newSlugid();
+  const token = slugid.nice();
   expect(await c.createSecret(token, secretBody(token))).toEqual({ outcome: 'success' });
   expect((await api.client().getSecret(token)).data).toEqual({ password: 'kept-while-temporal-is-down' });
   stack.setPending(RUNNING, 3);

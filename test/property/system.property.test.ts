@@ -106,7 +106,11 @@ let interruptions = 0;
 const pricesAt = (price: number) => eventually(async () => {
   const rows = await h.db.spotPrice.findMany({ where: { region: 'us-west-2', instanceType: 'c5.xlarge' } });
   return rows.length > 0 && rows.every((r) => r.price === price);
-}, `spot price ${price} stored`, 30_000, 100);
+}, `spot price ${price} stored`, 30_000, 100).catch(async (err) => {
+  const rows = await h.db.spotPrice.findMany({ where: { region: 'us-west-2' } });
+  const st = await h.db.regionStatus.findMany();
+  throw new Error(`${String(err)} DEBUG ${JSON.stringify(rows)} ${JSON.stringify(st)} ${h.logs.filter((l) => l.includes('"level":50') || l.includes('"level":40')).slice(-5).join(' | ')}`);
+});
 
 /** Terminates one live instance behind the provisioner's back, as a spot interruption would; false when none. */
 async function interruptOne(wt: string): Promise<boolean> {

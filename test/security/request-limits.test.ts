@@ -4,7 +4,7 @@ import net from 'node:net';
 import { loadConfig } from '../../src/config';
 import { MAX_BODY_BYTES } from '../../src/api/body';
 import { MAX_LIST_ITEMS } from '../../src/api/schemas/common';
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { amiSetBody, workerTypeDefinition } from '../support/fixtures';
 import { ROOT_TOKEN, SECRETS_KEY, startApiHarness, type ApiHarness } from '../support/api-harness';
 import { createClient, hawkHeader, signedRaw, startReplica, type Credentials, type Replica } from './support';
@@ -109,8 +109,8 @@ describe('write rate limit per client', () => {
     expect((await remove(h.url, other)).status).toBe(204);
     const anonymous = h.provisioner(null);
     for (let i = 0; i < 3 * WRITES_PER_MINUTE; i++) {
-      await expect(anonymous.instanceStarted('i-0123abcd', newSlugid())).rejects.toMatchObject({ statusCode: 404 });
-      await expect(anonymous.removeSecret(newSlugid())).resolves.toBeUndefined();
+      await expect(anonymous.instanceStarted('i-0123abcd', slugid.nice())).rejects.toMatchObject({ statusCode: 404 });
+      await expect(anonymous.removeSecret(slugid.nice())).resolves.toBeUndefined();
     }
   });
 

@@ -3,7 +3,7 @@
 // encoded slashes and dots, look-alikes, control bytes, oversize) to every route with such
 // a parameter, and workerTypes like them in createSecret's body. Each is a 400 (or a 403
 // for a valid name outside team-a-), and team-b's resources stay exactly as they were.
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { amiSetBody, workerTypeDefinition } from '../support/fixtures';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { createClient, signedRaw, type Credentials } from './support';
@@ -77,7 +77,7 @@ const send = (method: Method, path: string, body: string | undefined) =>
 
 describe.each(NAMED_ROUTES)('%s %s', (method, template, body) => {
   test.each(CRAFTED)('the name %s is a 400 and changes nothing', async (name) => {
-    const res = await send(method, template.replace('%s', name), body(newSlugid()));
+    const res = await send(method, template.replace('%s', name), body(slugid.nice()));
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'InvalidRequestArguments' });
     await nothingChanged();
@@ -102,7 +102,7 @@ describe('createSecret takes its scope from the body workerType', () => {
     'teаm-b', 'team‐b', 'team-a-＊', 'team-a-x\u0000', 'team-a-x\nteam-b', 'team-a-x ', '',
   ];
   test.each(CRAFTED_BODY_NAMES.map((n) => [JSON.stringify(n).slice(0, 40), n]))('the workerType %s is a 400', async (_label, name) => {
-    const token = newSlugid();
+    const token = slugid.nice();
     const res = await send('PUT', `/secret/${token}`, secretBody(token, name));
     expect(res).toMatchObject({ status: 400, body: { code: 'InputError' } });
     expect((res.body as { message: string }).message).toContain('body/workerType');
@@ -110,14 +110,14 @@ describe('createSecret takes its scope from the body workerType', () => {
   });
 
   test.each(UNCOVERED)('the valid but uncovered workerType %s is a 403', async (name) => {
-    const token = newSlugid();
+    const token = slugid.nice();
     const res = await send('PUT', `/secret/${token}`, secretBody(token, name));
     expect(res).toMatchObject({ status: 403, body: { code: 'InsufficientScopes' } });
     await nothingChanged();
   });
 
   test('a covered workerType is accepted (the client and bodies above are otherwise valid)', async () => {
-    const token = newSlugid();
+    const token = slugid.nice();
     expect((await send('PUT', `/secret/${token}`, secretBody(token, 'team-a-x'))).status).toBe(200);
     expect(await h.db.secret.count()).toBe(1);
     await h.db.secret.deleteMany();

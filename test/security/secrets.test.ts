@@ -2,7 +2,7 @@
 // messages, and gone (with expired Hawk nonces) after the expiry sweep.
 import pg from 'pg';
 import { sweepExpired } from '../../src/api/server';
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { ROOT_TOKEN, failure, startApiHarness, type ApiHarness } from '../support/api-harness';
 import { createClient, hawkHeader, rawRequest, startReplica, type Credentials, type Replica } from './support';
 
@@ -31,8 +31,8 @@ const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString()
 
 /** A secret whose token and data are unique markers, created by `maker` through the API. */
 async function createSecret(expiresInMinutes = 40): Promise<{ token: string; plaintext: string }> {
-  const token = newSlugid();
-  const plaintext = `plaintext-${newSlugid()}`;
+  const token = slugid.nice();
+  const plaintext = `plaintext-${slugid.nice()}`;
   sensitive.push(token, plaintext);
   await h.provisioner(maker).createSecret(token, {
     workerType: 'wt-secure', secrets: { password: plaintext }, scopes: [`queue:${plaintext}`], token, expiration: inMinutes(expiresInMinutes),
@@ -84,9 +84,9 @@ test('error answers about a secret never echo its token', async () => {
   const body = { workerType: 'wt-secure', secrets: { other: 1 }, scopes: [], token, expiration: inMinutes(40) };
   const errors = [
     await failure(p.createSecret(token, body)),
-    await failure(p.createSecret(token, { ...body, token: newSlugid() })),
+    await failure(p.createSecret(token, { ...body, token: slugid.nice() })),
     await failure(p.createSecret(token, { ...body, workerType: 'other-team' })),
-    await failure(anonymous(h.url).getSecret(newSlugid())),
+    await failure(anonymous(h.url).getSecret(slugid.nice())),
   ];
   expect(errors.map((e) => e.status)).toEqual([409, 400, 403, 404]);
   errorTexts.push(...errors.map((e) => JSON.stringify(e)));

@@ -2,7 +2,7 @@
 // is not half of a pair) or U+0000, anywhere in a body, is a 400 naming the field, never a
 // 500 from the database, and nothing is stored. Bodies are hand-written JSON text: a client's
 // JSON.stringify would also escape them, but the test must not depend on that.
-import { newSlugid } from '../../src/slugid';
+import slugid from 'slugid';
 import { amiSetBody, workerTypeDefinition } from '../support/fixtures';
 import { ROOT_TOKEN, startApiHarness, type ApiHarness } from '../support/api-harness';
 import { signedRaw } from './support';
@@ -47,14 +47,14 @@ describe('a secret', () => {
     ['a lone surrogate as a key', { [PLACEHOLDER]: true }, '\\udfff', `body/secrets: object keys must not contain ${lone}`],
     ['U+0000 in a value', { k: PLACEHOLDER }, 'a\\u0000b', 'body/secrets/k: must not contain U+0000'],
   ])('with %s is a 400 naming the field, and is not stored', async (_name, secrets, escape, message) => {
-    const token = newSlugid();
+    const token = slugid.nice();
     const res = await put(`/v1/secret/${token}`, withEscape(secretBody(token, secrets), escape));
     expect(res).toMatchObject({ status: 400, body: { code: 'InputError', message } });
     expect(await h.db.secret.count()).toBe(0);
   });
 
   test('with surrogate pairs (characters outside the BMP) is stored and read back intact', async () => {
-    const token = newSlugid();
+    const token = slugid.nice();
     const res = await put(`/v1/secret/${token}`, withEscape(secretBody(token, { [PLACEHOLDER]: '\u{1F680}' }), '\\ud83d\\ude00'));
     expect(res.status).toBe(200);
     await expect(h.provisioner(null).getSecret(token)).resolves.toMatchObject({ data: { '\u{1F600}': '\u{1F680}' } });

@@ -14,6 +14,8 @@ export interface TestTemporalOptions {
    * workflows continue as new after a few iterations. Values are sent as JSON.
    */
   dynamicConfig?: Record<string, unknown>;
+  /** The server's log level (default `warn`). */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 export async function startTestTemporal(options: TestTemporalOptions = {}): Promise<TestWorkflowEnvironment> {
@@ -27,6 +29,7 @@ export async function startTestTemporal(options: TestTemporalOptions = {}): Prom
       ip: '127.0.0.1',
       searchAttributes: [...SEARCH_ATTRIBUTES],
       extraArgs,
+      ...(options.logLevel ? { log: { format: 'pretty', level: options.logLevel } } : {}),
     },
   });
 }

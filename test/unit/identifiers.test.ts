@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import slugid from 'slugid';
 import {
   IDENTIFIER_PATTERN, IDENTIFIER_REGEXP, INSTANCE_ID_PATTERN, INSTANCE_ID_REGEXP, REGION_PATTERN, REGION_REGEXP,
   SLUGID_PATTERN, SLUGID_REGEXP,
 } from '../../src/domain/identifiers';
-
-function slugFromUuid(uuid: string): string {
-  return Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url');
-}
+import { derivedSlugid } from '../../src/slugid';
 
 type Case = [value: string, accepted: boolean];
 
@@ -81,7 +78,16 @@ describe.each(tables)('%s pattern', (_name, pattern, regexp, cases) => {
 
 describe('slugid v4 pattern', () => {
   test('accepts slugids made from random v4 UUIDs', () => {
-    const slugs = Array.from({ length: 200 }, () => slugFromUuid(randomUUID()));
+    const slugs = Array.from({ length: 200 }, () => slugid.v4());
     expect(slugs.filter((slug) => !SLUGID_REGEXP.test(slug))).toEqual([]);
+  });
+
+  test('accepts derived slugids, which are nice, stable per key and label, and decode to a v4 UUID', () => {
+    const key = Buffer.alloc(32, 7);
+    const slugs = Array.from({ length: 200 }, (_, i) => derivedSlugid(key, `launch-${i}`));
+    expect(slugs.filter((slug) => !SLUGID_REGEXP.test(slug) || slug.startsWith('-'))).toEqual([]);
+    expect(derivedSlugid(key, 'launch-0')).toBe(slugs[0]);
+    expect(derivedSlugid(Buffer.alloc(32, 8), 'launch-0')).not.toBe(slugs[0]);
+    expect(slugid.decode(slugs[0]!)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

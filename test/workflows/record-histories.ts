@@ -110,7 +110,7 @@ async function recordShutdown(env: TestEnvironment): Promise<string> {
   await repo.create(SIGNALLED, definition({ minCapacity: 1 }), new Date());
   await env.workflows.workerTypeChanged(SIGNALLED);
   await eventually(async () => (await liveInstances(env, SIGNALLED)) === 1, 'the minCapacity instance', 90_000);
-  await repo.update(SIGNALLED, definition({ minCapacity: 0 }), new Date());
+  await repo.update(SIGNALLED, definition({ minCapacity: 0 }), new Date(), (await repo.getVersioned(SIGNALLED))!.revision);
   await env.workflows.workerTypeChanged(SIGNALLED);
   const loop = env.temporal.client.workflow.getHandle(workerTypeWorkflowId(SIGNALLED));
   const before = await iterationPast(loop, 0);

@@ -1,5 +1,5 @@
 -- An instance is registered when its one-time secret is claimed (getSecret) or when it calls
--- instanceStarted; real workers only do the first. The column keeps its values.
+-- instanceStarted (real workers only do the first). The column keeps its values.
 ALTER TABLE "Instance" RENAME COLUMN "started" TO "registered";
 ALTER TABLE "Instance" ADD COLUMN "registeredBy" VARCHAR(16);
 UPDATE "Instance" SET "registeredBy" = 'instanceStarted' WHERE "registered" IS NOT NULL;

@@ -1,4 +1,4 @@
--- Each creation of a worker type is a new generation; every launch records the generation of
+-- Each creation of a worker type is a new generation, and every launch records the generation of
 -- the definition it was made for. An instance of an earlier generation belongs to a removed
 -- definition, even when one of the same name was created again, and is reaped as a rogue.
 ALTER TABLE "WorkerType" ADD COLUMN "generation" TEXT;

@@ -2,7 +2,8 @@
 // of the format the authenticator needs to check them. Byte compatibility with
 // taskcluster-client 1.6.3 matters: its `createTemporaryCredentials` issues certificates
 // that this server must accept, and workers use the certificates issued here with it.
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import slugid from 'slugid';
 
 /** Longest validity TaskCluster allows between `start` and `expiry`. */
 export const MAX_CERTIFICATE_LIFETIME_MS = 31 * 24 * 60 * 60 * 1000;
@@ -59,11 +60,6 @@ export function certificateSignature(
 /** The temporary access token: base64url HMAC-SHA256 of the seed, without padding. */
 export function temporaryAccessToken(issuerAccessToken: string, seed: string): string {
   return createHmac('sha256', issuerAccessToken).update(seed).digest('base64url');
-}
-
-/** A slugid v4: a random UUID's 16 bytes in base64url, 22 characters. */
-function slugid(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -134,7 +130,7 @@ export function createTemporaryCredentials(opts: {
     throw new RangeError('temporary credentials cannot span more than 31 days');
   }
   if (!isStringArray(opts.scopes)) throw new TypeError('scopes must be strings');
-  const seed = opts.seed ?? slugid() + slugid();
+  const seed = opts.seed ?? slugid.v4() + slugid.v4();
   if (!SEED_PATTERN.test(seed)) throw new TypeError('seed must be 44 base64url characters');
 
   const unsigned = { version: 1 as const, scopes: [...opts.scopes], start, expiry, seed };

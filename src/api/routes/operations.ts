@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '../../db/errors';
 import { capacityStateOf, type LedgerState, type RegistrationSource } from '../../domain/capacity-states';
+import { causeChain, isTemporalUnavailable } from '../../temporal/errors';
 import { ApiError, notFound } from '../errors';
 import { workerTypeParam } from '../params';
 import { defineRoute, type Route } from '../route';
@@ -27,7 +28,14 @@ function registrationSource(raw: string | null): RegistrationSource | null {
   return raw === 'getSecret' || raw === 'instanceStarted' ? raw : null;
 }
 
-function unavailable(what: string): ApiError {
+/**
+ * What a failed Temporal call becomes: a 503 when Temporal cannot be reached now (logged here
+ * with its causes, as a warning: retrying later helps), else the error itself, which the
+ * error middleware logs with an incident id and answers as a 500 without its details.
+ */
+function temporalFailure(err: unknown, what: string, services: ApiServices): unknown {
+  if (!isTemporalUnavailable(err)) return err;
+  services.logger.warn({ err: causeChain(err) }, `Temporal unavailable: ${what} not requested`);
   return new ApiError('ServiceUnavailable', `Temporal is unavailable, so ${what} cannot be requested now; retry later.`);
 }
 
@@ -84,8 +92,8 @@ export const operationRoutes: Route[] = [
       await getOr404(params.workerType, services);
       try {
         await services.workflows.terminateAll(params.workerType);
-      } catch {
-        throw unavailable('termination');
+      } catch (err) {
+        throw temporalFailure(err, 'termination', services);
       }
       services.logger.warn({ workerType: params.workerType }, 'termination of every instance requested');
       return { body: { outcome: true, message: `Termination of every ${params.workerType} instance requested.` } };
@@ -102,8 +110,8 @@ export const operationRoutes: Route[] = [
       let workflowId: string;
       try {
         workflowId = await services.workflows.shutdownEverything(randomUUID());
-      } catch {
-        throw unavailable('the shutdown');
+      } catch (err) {
+        throw temporalFailure(err, 'the shutdown', services);
       }
       services.logger.warn({ workflowId }, 'shutdown of every instance requested');
       return { body: { outcome: true, message: `Shutdown of every instance started (workflow ${workflowId}).` } };

@@ -11,7 +11,7 @@ import { Outcome } from '../schemas/common';
 import { CreateSecretRequest, GetSecretResponse } from '../schemas/secret';
 
 /** Lifetime of the credentials handed to a worker, as in the original. */
-export const WORKER_CREDENTIALS_HOURS = 96;
+const WORKER_CREDENTIALS_HOURS = 96;
 /** Allowance for clock skew between us and whoever verifies the credentials. */
 const CREDENTIALS_BACKDATE_MS = 15 * 60 * 1000;
 

@@ -21,7 +21,7 @@ export const serviceRoutes: Route[] = [
     params: {}, scopes: null, output: WorkerTypeSummaries,
     handler: async (_req, services) => {
       const workerTypes = await services.workerTypes.list(services.listLimit);
-      const capacity = await services.capacities();
+      const capacity = await services.ledger.capacities();
       return {
         body: workerTypes.map((wt) => ({
           workerType: wt.workerType,

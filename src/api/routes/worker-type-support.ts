@@ -2,9 +2,10 @@
 // existence checks) and waking the provisioning workflow.
 import { Ec2Error } from '../../aws/errors';
 import { launchTargets } from '../../domain/launch-targets';
-import type { WorkerTypeDefinition } from '../../domain/worker-type';
+import type { WorkerType, WorkerTypeDefinition } from '../../domain/worker-type';
 import { workerTypeProblems } from '../../domain/worker-type-rules';
-import { ApiError, notFound } from '../errors';
+import { mergeUpdate } from '../../db/worker-types';
+import { ApiError, conflict, notFound } from '../errors';
 import type { ApiServices } from '../services';
 
 export function launchContext(services: ApiServices) {
@@ -50,4 +51,29 @@ export async function getOr404(name: string, services: ApiServices) {
   const workerType = await services.workerTypes.get(name);
   if (!workerType) throw notFound(`Worker type ${name}`);
   return workerType;
+}
+
+/**
+ * Attempts of one update before it is refused. Each lost race means another update was
+ * stored in between, so a few attempts only fail under a burst of writers to one worker type.
+ */
+export const UPDATE_ATTEMPTS = 5;
+
+/**
+ * Read, merge, validate and write as a compare-and-set on the read revision, so a concurrent
+ * update is never overwritten with values read before it: a lost race re-reads and merges the
+ * body onto the newer definition. Throws 404 when absent, 400/503 as assertLaunchable, and 409
+ * RequestConflict after UPDATE_ATTEMPTS lost races (nothing of this update is stored then).
+ */
+export async function updateMerged(name: string, body: WorkerTypeDefinition, services: ApiServices): Promise<WorkerType> {
+  for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
+    const current = await services.workerTypes.getVersioned(name);
+    if (!current) throw notFound(`Worker type ${name}`);
+    const merged = mergeUpdate(current.workerType, body);
+    await assertLaunchable(name, merged, services); // what is stored is what was checked
+    const updated = await services.workerTypes.update(name, merged, services.now(), current.revision);
+    if (updated) return updated;
+  }
+  throw conflict(`Worker type ${name} was changed by ${UPDATE_ATTEMPTS} concurrent updates while this one was applied; `
+    + 'nothing of it was stored: read the worker type and retry');
 }

@@ -4,15 +4,14 @@ import { PLACEHOLDER_SECURITY_TOKEN, type LaunchInfo } from '../../domain/launch
 import { MAX_LAUNCH_SPEC_BYTES } from '../../domain/launch-spec-limits';
 import { testLaunchSpecs } from '../../domain/launch-spec-matrix';
 import { MAX_USER_DATA_BYTES } from '../../domain/user-data';
-import { conflict, notFound } from '../errors';
-import { mergeUpdate } from '../../db/worker-types';
+import { conflict } from '../errors';
 import { workerTypeParam } from '../params';
 import { defineRoute, type Route } from '../route';
 import { MAX_LIST_ITEMS } from '../schemas/common';
 import {
   CreateWorkerTypeRequest, LaunchSpecs, WorkerTypeLastModified, WorkerTypeNames, WorkerTypeResponse,
 } from '../schemas/worker-type';
-import { assertLaunchable, getOr404, launchContext, notifyLoop } from './worker-type-support';
+import { assertLaunchable, getOr404, launchContext, notifyLoop, updateMerged } from './worker-type-support';
 
 const MANAGE = [['aws-provisioner:manage-worker-type:<workerType>']];
 
@@ -46,13 +45,12 @@ export const workerTypeRoutes: Route[] = [
   defineRoute({
     name: 'updateWorkerType', method: 'post', path: '/worker-type/<workerType>/update', stability: 'stable',
     title: 'Update a worker type',
-    description: `Replaces the definition of an existing worker type; optional fields left out keep their values. ${CHECKS}`,
+    description: 'Replaces the definition of an existing worker type; optional fields left out keep their values. '
+      + 'Concurrent updates are applied one on top of the other; an update that keeps losing the race to others '
+      + `is a 409 and stores nothing. ${CHECKS}`,
     params: { workerType: workerTypeParam }, scopes: MANAGE, input: CreateWorkerTypeRequest, output: WorkerTypeResponse,
     handler: async ({ params, body }, services) => {
-      const merged = mergeUpdate(await getOr404(params.workerType, services), body);
-      await assertLaunchable(params.workerType, merged, services); // what is stored is what was checked
-      const updated = await services.workerTypes.update(params.workerType, merged, services.now());
-      if (!updated) throw notFound(`Worker type ${params.workerType}`);
+      const updated = await updateMerged(params.workerType, body, services);
       services.logger.info({ workerType: params.workerType }, 'worker type updated');
       await notifyLoop(params.workerType, 'changed', services, body.regions.map((r) => r.region));
       return { body: updated };

@@ -6,7 +6,7 @@ import { IDENTIFIER_PATTERN, INSTANCE_ID_PATTERN, REGION_PATTERN, SLUGID_PATTERN
 
 export { IDENTIFIER_PATTERN, INSTANCE_ID_PATTERN, REGION_PATTERN, SLUGID_PATTERN };
 export const ZONE_PATTERN = REGION_PATTERN.replace(/\$$/, '[a-z]$');
-export const PRINTABLE_ASCII_PATTERN = '^[\\x20-\\x7e]*$';
+const PRINTABLE_ASCII_PATTERN = '^[\\x20-\\x7e]*$';
 
 /** Upper bound for free text fields; the request body as a whole is capped at 1 MiB. */
 export const MAX_TEXT = 10000;

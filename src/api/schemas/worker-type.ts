@@ -40,7 +40,10 @@ const definitionFields = {
   minCapacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, description: 'Floor of running plus pending capacity (default 0)' })),
   maxCapacity: Type.Integer({ minimum: 0, maximum: 100000, description: 'Ceiling of running, pending and requested capacity' }),
   scalingRatio: Type.Number({ minimum: -1000, maximum: 1000, description: 'Desired pending tasks as a fraction of running capacity' }),
-  minPrice: Type.Number({ minimum: 0, maximum: 1000, description: 'Lowest price per utility unit to bid (USD/hour)' }),
+  minPrice: Type.Number({
+    minimum: 0, maximum: 1000,
+    description: 'Kept for compatibility: stored and returned, must not exceed maxPrice, used by no decision (USD/hour per utility unit)',
+  }),
   maxPrice: Type.Number({ minimum: 0, maximum: 1000, description: 'Highest price per utility unit ever paid (USD/hour)' }),
   canUseOndemand: Type.Optional(Type.Boolean({ description: 'Launch on-demand when spot is unavailable or too expensive (default false)' })),
   canUseSpot: Type.Optional(Type.Boolean({ description: 'Launch spot instances (default true)' })),

@@ -1,0 +1,25 @@
+// The repositories the worker's activities use: activities read and write the database
+// through these only, never through the Prisma client.
+import type { PrismaClient } from '../generated/prisma/client';
+import { createInventoryRepository } from './inventory';
+import { createLedger } from './ledger';
+import { createRegionStatusRepository } from './region-status';
+import type { SecretBox } from './secret-box';
+import { createSecretRepository } from './secrets';
+import { createSpotPriceRepository } from './spot-prices';
+import { createWorkerTypeStatusRepository } from './worker-type-status';
+import { createWorkerTypeRepository } from './worker-types';
+
+export function createActivityRepositories(db: PrismaClient, box: SecretBox) {
+  return {
+    workerTypes: createWorkerTypeRepository(db),
+    ledger: createLedger(db),
+    inventory: createInventoryRepository(db),
+    secrets: createSecretRepository(db, box),
+    regionStatus: createRegionStatusRepository(db),
+    spotPrices: createSpotPriceRepository(db),
+    workerTypeStatus: createWorkerTypeStatusRepository(db),
+  };
+}
+
+export type ActivityRepositories = ReturnType<typeof createActivityRepositories>;

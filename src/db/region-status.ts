@@ -1,0 +1,28 @@
+// The health of each region's inventory loop (read for backendStatus by ./status.ts) and the
+// zones its price refresh found (read by every iteration).
+import type { PrismaClient } from '../generated/prisma/client';
+
+export function createRegionStatusRepository(db: PrismaClient) {
+  return {
+    async recordAttempt(region: string, at: Date): Promise<void> {
+      await db.regionStatus.upsert({ where: { region }, create: { region, lastAttemptAt: at }, update: { lastAttemptAt: at } });
+    },
+
+    /** A pass succeeded: the error of an earlier one is cleared. The row exists (recordAttempt). */
+    async recordSuccess(region: string, at: Date): Promise<void> {
+      await db.regionStatus.update({ where: { region }, data: { lastSuccessAt: at, lastError: null } });
+    },
+
+    async recordError(region: string, error: string): Promise<void> {
+      await db.regionStatus.upsert({ where: { region }, create: { region, lastError: error }, update: { lastError: error } });
+    },
+
+    /** Availability zones per region, for the regions that have had a price refresh. */
+    async zones(regions: readonly string[]): Promise<Record<string, string[]>> {
+      const rows = await db.regionStatus.findMany({ where: { region: { in: [...regions] } }, select: { region: true, zones: true } });
+      return Object.fromEntries(rows.map((r) => [r.region, r.zones]));
+    },
+  };
+}
+
+export type RegionStatusRepository = ReturnType<typeof createRegionStatusRepository>;

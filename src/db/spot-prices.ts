@@ -1,0 +1,33 @@
+// The latest spot price per offering, written by each region's price refresh and read by
+// every iteration.
+import type { PrismaClient } from '../generated/prisma/client';
+import type { SpotQuote } from '../domain/offerings';
+
+export function createSpotPriceRepository(db: PrismaClient) {
+  return {
+    /**
+     * Stores a region's refresh in one transaction: its prices (upserts by offering) and its
+     * zones, with when they were fetched. Prices not in `quotes` keep their older fetch time.
+     */
+    async recordRefresh(region: string, zones: string[], quotes: readonly Omit<SpotQuote, 'region'>[], at: Date): Promise<void> {
+      await db.$transaction([
+        ...quotes.map((q) => db.spotPrice.upsert({
+          where: { region_zone_instanceType: { region, zone: q.zone, instanceType: q.instanceType } },
+          create: { region, zone: q.zone, instanceType: q.instanceType, price: q.price, fetchedAt: at },
+          update: { price: q.price, fetchedAt: at },
+        })),
+        db.regionStatus.upsert({ where: { region }, create: { region, zones, pricesRefreshedAt: at }, update: { zones, pricesRefreshedAt: at } }),
+      ]);
+    },
+
+    /** Prices of these instance types in these regions fetched at `since` or later. */
+    async recent(regions: readonly string[], instanceTypes: readonly string[], since: Date): Promise<SpotQuote[]> {
+      const rows = await db.spotPrice.findMany({
+        where: { region: { in: [...regions] }, instanceType: { in: [...instanceTypes] }, fetchedAt: { gte: since } },
+      });
+      return rows.map((p) => ({ region: p.region, zone: p.zone, instanceType: p.instanceType, price: p.price }));
+    },
+  };
+}
+
+export type SpotPriceRepository = ReturnType<typeof createSpotPriceRepository>;

@@ -1,0 +1,21 @@
+// What one provisioning iteration reads before it decides (observeWorkerType). Workflow
+// state: its JSON shape is a wire format that recorded histories replay against.
+import type { LedgerCapacity } from './capacity-states';
+import type { UnregisteredInstance } from './iteration-plan';
+import type { SpotQuote } from './offerings';
+import type { PlanningDefinition } from './planning-definition';
+
+export interface Observation {
+  /** Only what decisions read (see planningView): the history never holds launch specs, user data or secrets. */
+  definition: Required<PlanningDefinition>;
+  capacity: LedgerCapacity;
+  /** Instances that have not registered (the wire name is kept for recorded histories). */
+  unstarted: UnregisteredInstance[];
+  zones: Record<string, string[]>;
+  spotQuotes: SpotQuote[];
+  /**
+   * The worker's configuration now, which the loop follows from this iteration on. Absent in
+   * observations recorded before it existed: the loop then keeps its start input.
+   */
+  settings?: { intervalMs: number; cooldownMs: number; allowedRegions: string[] };
+}
