@@ -38,10 +38,12 @@ test('stop ends the child and what it started', async () => {
   const child = await startChild({ ...s, onLine: (line) => lines.push(line) });
   const grandchild = Number(fs.readFileSync(s.pidFile, 'utf8'));
   expect(alive(grandchild)).toBe(true);
+  // Output is read asynchronously: the line may arrive just after readiness.
+  for (let i = 0; i < 50 && !lines.includes('started'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(lines).toContain('started');
   await child.stop();
   await child.stop();
   expect(await gone(grandchild)).toBe(true);
-  expect(lines).toContain('started');
 });
 
 test('a child that is never ready is stopped, group included, and the error carries its output', async () => {

@@ -106,23 +106,27 @@ test('the expiry sweep removes expired secrets, expired nonces and old rate wind
   await createSecret(1);
   const { token: lasting } = await createSecret(600);
   expect(await h.db.hawkNonce.count()).toBeGreaterThan(0);
-  const shiftMs = 10 * 60_000;
+  // Past the nonces' retention (twice the 15-minute Hawk skew), within the lasting secret's life.
+  const shiftMs = 31 * 60_000;
   h.advanceClock(shiftMs);
   try {
-    // A request signed on the moved clock leaves a nonce that is still live.
-    const path = '/v1/ami-set/none';
+    // An authorized write signed on the moved clock leaves a nonce and a rate window that are
+    // still live (refused writes do not count against the rate limit).
+    const token = slugid.nice();
+    const path = `/v1/secret/${token}`;
+    const body = JSON.stringify({ workerType: 'wt-secure', secrets: {}, scopes: [], token, expiration: new Date(Date.now() + shiftMs + 600 * 60_000).toISOString() });
     const { hostname, port } = new URL(h.url);
     const authorization = hawkHeader({
-      method: 'DELETE', host: hostname, port: Number(port), path, credentials: maker, timestamp: Math.floor((Date.now() + shiftMs) / 1000),
+      method: 'PUT', host: hostname, port: Number(port), path, credentials: maker, timestamp: Math.floor((Date.now() + shiftMs) / 1000),
     });
-    expect((await rawRequest(h.url, { method: 'DELETE', path, headers: { authorization, host: `${hostname}:${port}` } })).status).toBe(403);
+    expect((await rawRequest(h.url, { method: 'PUT', path, body, headers: { authorization, host: `${hostname}:${port}` } })).status).toBe(200);
     const swept = await sweepExpired(h.services);
     expect(swept.secrets).toBe(1);
     expect(swept.nonces).toBeGreaterThan(0);
     expect(swept.rateWindows).toBeGreaterThan(0);
     expect(await h.db.hawkNonce.count()).toBe(1);
     expect(await h.db.rateLimit.count()).toBe(1);
-    expect(await h.db.secret.count()).toBe(1);
+    expect(await h.db.secret.count()).toBe(2);
     await expect(anonymous(h.url).instanceStarted('i-0123abcd', lasting)).resolves.toBeUndefined();
   } finally {
     h.advanceClock(-shiftMs);

@@ -122,7 +122,7 @@ describe('startTemporalDevServer', () => {
   it('fails with the server output when the server exits', async () => {
     const searchAttributes = { Bad: 'NoSuchType' as SearchAttributeCliType };
     const starting = startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), searchAttributes, log: () => undefined });
-    await expect(starting).rejects.toThrow(/did not start: exited[\s\S]*invalid search attribute value type/);
+    await expect(starting).rejects.toThrow(/did not start: it exited during startup[\s\S]*invalid search attribute value type/);
   }, 60_000);
 });
 
