@@ -1,5 +1,6 @@
 // Patterns of the identifiers the API accepts in paths and bodies. Each is exported as a string
-// (for JSON schema `pattern`, which Ajv compiles with the `u` flag) and as a RegExp built from it.
+// (for JSON schema `pattern`, which Ajv compiles with the `u` flag); those that code outside the
+// schemas checks values against are also exported as a RegExp built from it.
 // Every pattern is anchored and excludes `*`, `<`, `>` and `/`, which is what makes a validated
 // value safe to put into a scope or a URL.
 
@@ -24,6 +25,4 @@ export const INSTANCE_ID_PATTERN = '^i-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$';
 export const REGION_PATTERN = '^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$';
 
 export const IDENTIFIER_REGEXP = new RegExp(IDENTIFIER_PATTERN, 'u');
-export const SLUGID_REGEXP = new RegExp(SLUGID_PATTERN, 'u');
-export const INSTANCE_ID_REGEXP = new RegExp(INSTANCE_ID_PATTERN, 'u');
 export const REGION_REGEXP = new RegExp(REGION_PATTERN, 'u');

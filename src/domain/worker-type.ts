@@ -81,8 +81,3 @@ function findInstanceType(def: InstanceTypeList, instanceType: string): Instance
 export function capacityOfType(def: InstanceTypeList, instanceType: string): number {
   return findInstanceType(def, instanceType)?.capacity ?? 1;
 }
-
-/** Utility of `instanceType`; 1 for an instance type not in the definition (see capacityOfType). */
-export function utilityOfType(def: InstanceTypeList, instanceType: string): number {
-  return findInstanceType(def, instanceType)?.utility ?? 1;
-}

@@ -7,6 +7,9 @@
 // An activity that was running in the killed process is retried only when Temporal times it
 // out (launchInstance: its heartbeat timeout; countPendingTasks: its start-to-close timeout),
 // so the loop must be back within that timeout plus about one iteration.
+//
+// One scenario: the second kill hits the worker the first step started, with the instances it
+// launched, so they run in this order as named steps of one test (see test/support/steps.ts).
 import http from 'node:http';
 import { hashToken } from '../../src/db/secret-box';
 import { LIVE_STATES } from '../../src/db/ledger';
@@ -18,9 +21,10 @@ import { TEST_REGIONS } from '../support/environment';
 import { eventually } from '../support/eventually';
 import { workerTypeDefinition } from '../support/fixtures';
 import { ownedInstances, userDataOf, type MotoInstance } from '../support/moto-inspect';
+import { step } from '../support/steps';
 import { killWorkerChildren, startWorkerChild as startChild, workerChildEnv, type WorkerChild } from '../support/worker-child-process';
 
-jest.setTimeout(240_000);
+jest.setTimeout(480_000); // the whole scenario; each wait inside has its own bound
 
 const WT = 'crash-builder';
 const N = 4;
@@ -160,7 +164,7 @@ async function expectConsistent(n: number): Promise<void> {
 
 // ---------------------------------------------------------------------------------------
 
-test(`a worker killed while RunInstances is in flight: exactly ${N} instances, each in the ledger with one secret`, async () => {
+async function killedWhileRunInstancesInFlight(): Promise<void> {
   worker = await startWorkerChild();
   await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 6 }));
   h.env.ec2Proxy.injectDelay({ action: 'RunInstances', ms: HOLD_MS, times: N });
@@ -188,9 +192,9 @@ test(`a worker killed while RunInstances is in flight: exactly ${N} instances, e
   const iteration = report!.iteration;
   await eventually(async () => (await lastIteration())!.iteration >= iteration + 3, 'three more iterations');
   await expectConsistent(N);
-});
+}
 
-test('a worker killed mid-iteration, while asking the Queue: the new target is reached exactly', async () => {
+async function killedWhileAskingTheQueue(): Promise<void> {
   expect(worker).toBeDefined();
   const before = queueFront.held();
   queueFront.hold(HOLD_MS);
@@ -210,4 +214,9 @@ test('a worker killed mid-iteration, while asking the Queue: the new target is r
   await eventually(async () => (await lastIteration())!.iteration >= iteration + 3, 'three more iterations');
   await expectConsistent(N + 2);
   expect(await lastIteration()).toMatchObject({ pendingTasks: N + 2, change: 0, launched: [] });
+}
+
+test('crash safety: a worker SIGKILLed mid-launch, then mid-iteration', async () => {
+  await step(`a worker killed while RunInstances is in flight: exactly ${N} instances, each in the ledger with one secret`, killedWhileRunInstancesInFlight);
+  await step('a worker killed mid-iteration, while asking the Queue: the new target is reached exactly', killedWhileAskingTheQueue);
 });

@@ -2,6 +2,10 @@
 // with worker types: the region inventory loops are the only callers, one sweep per region
 // per pass. Counted at the EC2 proxy per region, over whole inventory passes (the region
 // workflow's pass counter), with 1 and then with 50 worker type loops running.
+//
+// One scenario: the 50 loops are measured against the rates the single loop gave, and the
+// loops' own calls are counted with those 50 running, so they run in this order as named
+// steps of one test (see test/support/steps.ts).
 import type { WorkerTypeDefinition } from '../../src/domain/worker-type';
 import { createWorkerTypeRepository } from '../../src/db/worker-types';
 import { regionWorkflowId } from '../../src/temporal/names';
@@ -10,8 +14,9 @@ import { inventoryPassesQuery } from '../../workflows/messages';
 import { startTestEnvironment, TEST_REGIONS, type TestEnvironment } from '../support/environment';
 import { eventually } from '../support/eventually';
 import { workerTypeDefinition } from '../support/fixtures';
+import { step } from '../support/steps';
 
-jest.setTimeout(180_000);
+jest.setTimeout(540_000); // the whole scenario; each wait inside has its own bound
 
 /** Whole passes per measurement window. */
 const PASSES = 4;
@@ -81,11 +86,11 @@ async function createWorkerTypes(names: string[]): Promise<void> {
 }
 
 const names = Array.from({ length: MANY }, (_, i) => `describe-wt-${String(i).padStart(2, '0')}`);
-let single: Record<string, PerPass>;
 
-test('with one worker type, each inventory pass makes one describe sweep per region', async () => {
+/** Returns the describe calls per pass measured with the one loop. */
+async function oneSweepPerRegion(): Promise<Record<string, PerPass>> {
   await createWorkerTypes(names.slice(0, 1));
-  single = await measureAll();
+  const single = await measureAll();
   for (const region of TEST_REGIONS) {
     const { passes, perPass } = single[region]!;
     expect(passes).toBeGreaterThanOrEqual(PASSES);
@@ -94,9 +99,10 @@ test('with one worker type, each inventory pass makes one describe sweep per reg
     expect(Math.abs(perPass.DescribeInstances! - 1)).toBeLessThanOrEqual(1 / passes);
     expect(Math.abs(perPass.DescribeSpotPriceHistory! - 1)).toBeLessThanOrEqual(1 / passes);
   }
-});
+  return single;
+}
 
-test(`with ${MANY} worker types, the describe calls per pass are the same`, async () => {
+async function sameCallsWithMany(single: Record<string, PerPass>): Promise<void> {
   expect(single).toBeDefined();
   await createWorkerTypes(names.slice(1));
   const before = await iterations();
@@ -115,9 +121,9 @@ test(`with ${MANY} worker types, the describe calls per pass are the same`, asyn
       expect(Math.abs(fifty.perPass[action]! - rate)).toBeLessThanOrEqual(edge);
     }
   }
-});
+}
 
-test('the worker type loops themselves make no EC2 describe call', async () => {
+async function loopsMakeNoDescribeCall(): Promise<void> {
   // Stop the region loops between passes (right after one ends, while they sleep), so no
   // inventory activity is in flight; nothing restarts them (no reconciler in this process).
   await Promise.all(TEST_REGIONS.map(async (region) => {
@@ -134,4 +140,10 @@ test('the worker type loops themselves make no EC2 describe call', async () => {
   const calls = Object.fromEntries(Object.entries(after).map(([a, n]) => [a, n - (before.counts[a] ?? 0)]).filter(([, n]) => n !== 0));
   // With nothing to launch or terminate, the loops make no EC2 call at all.
   expect(calls).toEqual({});
+}
+
+test('describe calls grow with regions, not with worker types', async () => {
+  const single = await step('with one worker type, each inventory pass makes one describe sweep per region', oneSweepPerRegion);
+  await step(`with ${MANY} worker types, the describe calls per pass are the same`, () => sameCallsWithMany(single));
+  await step('the worker type loops themselves make no EC2 describe call', loopsMakeNoDescribeCall);
 });

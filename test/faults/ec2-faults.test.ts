@@ -3,6 +3,8 @@
 // instance that disappears (terminated directly in moto, as a spot interruption would). No
 // loop dies, no retry storm (calls counted at the proxy over a window stay within what the
 // retry policies in workflows/activity-options.ts allow), and capacity is restored exactly.
+// Each test provisions a worker type of its own, so none depends on the capacity or demand
+// another left.
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { THROTTLE_RETRY_DELAY_MS } from '../../src/domain/failure-kinds';
 import { createEc2Clients, DEFAULT_MAX_ATTEMPTS, ec2OptionsFor } from '../../src/aws/ec2-clients';
@@ -20,7 +22,6 @@ import { attemptsWithin, expectConsistent, lastRecorded, liveInMoto, sleep, SPOT
 
 jest.setTimeout(180_000);
 
-const WT = 'ec2-builder';
 const REGION = 'us-west-2';
 /** The worker's EC2 clients are configured with this request timeout, so held calls time out quickly. */
 const REQUEST_TIMEOUT_MS = 2_000;
@@ -39,7 +40,6 @@ beforeAll(async () => {
     deps: buildActivityDeps(h.config, h.db, { ec2 }), logger: h.env.logger, workflowBundle: { codePath: process.env[WORKFLOW_BUNDLE_ENV]! },
   });
   await reconcileLoops(h.env.workflows, h.db, h.config.allowedRegions, h.env.logger);
-  await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 10 }));
 });
 
 afterAll(async () => {
@@ -48,7 +48,13 @@ afterAll(async () => {
 });
 
 const calls = (action: string, region?: string) => h.env.ec2Proxy.counts(region)[action] ?? 0;
-const setPending = (n: number) => h.env.queue.setPending(h.config.provisionerId, WT, n);
+const setPending = (workerType: string, n: number) => h.env.queue.setPending(h.config.provisionerId, workerType, n);
+
+/** Creates the worker type `name` (its loop starts with nothing to do) and returns its name. */
+async function createWorkerType(name: string): Promise<string> {
+  await h.provisioner().createWorkerType(name, workerTypeDefinition({ maxCapacity: 10 }));
+  return name;
+}
 
 /** Every matching call fails with `code` for the next `ms`. */
 function failFor(ms: number, fault: Omit<FaultSpec, 'times' | 'match'>): void {
@@ -57,13 +63,14 @@ function failFor(ms: number, fault: Omit<FaultSpec, 'times' | 'match'>): void {
 }
 
 test('RunInstances throttled (RequestLimitExceeded): no retry before the throttle delay, then the capacity is launched', async () => {
+  const WT = await createWorkerType('ec2-throttled');
   const windowMs = 12_000;
   const slots = 2;
   const have = (await liveInMoto(view, WT)).length;
   const before = calls('RunInstances');
   const started = Date.now();
   failFor(windowMs, { action: 'RunInstances', code: 'RequestLimitExceeded' });
-  setPending(have + slots);
+  setPending(WT, have + slots);
   await eventually(async () => calls('RunInstances') > before, 'a first RunInstances', 15_000, 20);
   await sleep(started + windowMs - Date.now());
   const made = calls('RunInstances') - before;
@@ -74,13 +81,14 @@ test('RunInstances throttled (RequestLimitExceeded): no retry before the throttl
 });
 
 test('RunInstances failing with InternalError, then Unavailable: retried with backoff, then launched once', async () => {
+  const WT = await createWorkerType('ec2-internal-error');
   const windowMs = 5_000;
   const have = (await liveInMoto(view, WT)).length;
   const before = calls('RunInstances');
   const started = Date.now();
   failFor(windowMs / 2, { action: 'RunInstances', code: 'InternalError' });
   failFor(windowMs, { action: 'RunInstances', code: 'Unavailable' });
-  setPending(have + 1);
+  setPending(WT, have + 1);
   await sleep(started + windowMs - Date.now());
   const made = calls('RunInstances') - before;
   expect(made).toBeGreaterThan(0);
@@ -89,11 +97,12 @@ test('RunInstances failing with InternalError, then Unavailable: retried with ba
 });
 
 test('RunInstances answered only after the SDK request timeout: retried, and EC2 launches once', async () => {
+  const WT = await createWorkerType('ec2-slow-answer');
   const have = (await liveInMoto(view, WT)).length;
   const before = calls('RunInstances');
   // Both SDK attempts of the first activity attempt are held past the timeout; EC2 still launches.
   h.env.ec2Proxy.injectDelay({ action: 'RunInstances', ms: REQUEST_TIMEOUT_MS + 1_500, times: DEFAULT_MAX_ATTEMPTS });
-  setPending(have + 1);
+  setPending(WT, have + 1);
   await eventually(async () => calls('RunInstances') - before >= DEFAULT_MAX_ATTEMPTS, 'the SDK to retry the timed-out call', 30_000, 50);
   await expectConsistent(view, WT, have + 1);
   const iteration = (await lastRecorded(h.db, WT)).iteration;
@@ -107,6 +116,7 @@ test('RunInstances answered only after the SDK request timeout: retried, and EC2
 });
 
 test('DescribeInstances throttled, then failing with InternalError, in one region: the inventory backs off and every loop keeps iterating', async () => {
+  const WT = await createWorkerType('ec2-describe-faults');
   const windowMs = 10_000;
   const other = TEST_REGIONS.find((r) => r !== REGION)!;
   const have = (await liveInMoto(view, WT)).length;
@@ -132,7 +142,8 @@ test('DescribeInstances throttled, then failing with InternalError, in one regio
 });
 
 test('an instance terminated behind the provisioner\'s back (a spot interruption) is recorded as gone and replaced', async () => {
-  setPending(Math.max(1, (await liveInMoto(view, WT)).length));
+  const WT = await createWorkerType('ec2-interrupted');
+  setPending(WT, Math.max(1, (await liveInMoto(view, WT)).length));
   const live = await eventually(async () => { const l = await liveInMoto(view, WT); return l.length > 0 && l; }, 'a live instance');
   const n = live.length;
   const victim = live[0]!;

@@ -6,6 +6,9 @@
 // flight when it starts, the other is between iterations. Once the database is back both
 // carry on by themselves, and EC2, the ledger and the secrets agree on exactly the capacity
 // asked for.
+//
+// One scenario: the recovery is of the outage the first step caused, so they run in this order
+// as named steps of one test (see test/support/steps.ts).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createClientRepository } from '../../src/db/clients';
 import { applyMigrations } from '../../src/db/migrate';
@@ -15,10 +18,11 @@ import { databaseUrl, withAdminClient } from '../support/database';
 import { eventually } from '../support/eventually';
 import { amiSetBody, workerTypeDefinition } from '../support/fixtures';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
+import { step } from '../support/steps';
 import { startTestTemporal } from '../support/temporal';
 import { apiFailure, expectConsistent, lastRecorded, sleep, startFaultStack, type ApiReplica, type FaultStack } from './stack';
 
-jest.setTimeout(240_000);
+jest.setTimeout(480_000); // the whole scenario; each wait inside has its own bound
 
 const WT = 'pg-builder';
 /** A loop with nothing to do, so the outage hits its observation step rather than a launch. */
@@ -34,7 +38,6 @@ let server: PostgresServer;
 let temporal: TestWorkflowEnvironment;
 let stack: FaultStack;
 let api: ApiReplica;
-let beforeOutage: Record<string, { iteration: number; at: number }>;
 const token = slugid.nice();
 
 beforeAll(async () => {
@@ -54,9 +57,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
+type Recorded = Record<string, { iteration: number; at: number }>;
+
 const secretBody = () => ({ workerType: WT, secrets: { a: 1 }, scopes: [], token, expiration: new Date(Date.now() + 3_600_000).toISOString() });
 
-test('PostgreSQL down: every call that needs it answers 503 ServiceUnavailable, with nothing internal in the body', async () => {
+/** Stops the database with a launch in flight; returns each loop's last iteration before the outage. */
+async function everyCallAnswers503(): Promise<Recorded> {
   const c = api.client();
   // A client of the database (not root): authenticating it needs the database too.
   const credentials = await createClientRepository(stack.db, new SecretBox(stack.config.secretsKey!)).create('pg-operator', ['*'], 'outage test', null);
@@ -72,7 +78,7 @@ test('PostgreSQL down: every call that needs it answers 503 ServiceUnavailable, 
   stack.proxy.injectDelay({ action: 'RunInstances', ms: 3_000 });
   stack.setPending(WT, 3);
   await eventually(async () => (stack.proxy.counts().RunInstances ?? 0) > launches, 'a launch to reach EC2', 30_000, 50);
-  beforeOutage = { [WT]: await lastRecorded(stack.db, WT), [STEADY]: await lastRecorded(stack.db, STEADY) };
+  const beforeOutage: Recorded = { [WT]: await lastRecorded(stack.db, WT), [STEADY]: await lastRecorded(stack.db, STEADY) };
   await server.halt();
   const haltedAt = Date.now();
 
@@ -103,9 +109,10 @@ test('PostgreSQL down: every call that needs it answers 503 ServiceUnavailable, 
   await sleep(OUTAGE_MS - (Date.now() - haltedAt));
   // No request was answered as an internal error.
   expect(stack.logs.some((l) => l.includes('"level":50') && l.includes('internal error'))).toBe(false);
-});
+  return beforeOutage;
+}
 
-test('PostgreSQL back: nothing half-written, and the loop recovers by itself with the right capacity', async () => {
+async function recoversWithTheRightCapacity(beforeOutage: Recorded): Promise<void> {
   await server.restart();
   const restartedAt = Date.now();
   const c = api.client();
@@ -131,4 +138,9 @@ test('PostgreSQL back: nothing half-written, and the loop recovers by itself wit
   stack.setPending(WT, 4);
   await expectConsistent(stack, WT, 4);
   expect(stack.logs.some((l) => l.includes('"level":50') && l.includes('internal error'))).toBe(false);
+}
+
+test('PostgreSQL stops and comes back', async () => {
+  const beforeOutage = await step('PostgreSQL down: every call that needs it answers 503 ServiceUnavailable, with nothing internal in the body', everyCallAnswers503);
+  await step('PostgreSQL back: nothing half-written, and the loop recovers by itself with the right capacity', () => recoversWithTheRightCapacity(beforeOutage));
 });

@@ -3,8 +3,12 @@
 // shape, a negative count, or too late. Behind the front the real demand drops to zero, so a
 // loop that took any of these for "no tasks" would terminate its booting instances within
 // two iterations; instead it keeps its capacity and reports the Queue's error on the worker
-// type (state.lastIteration.queueError) and in backendStatus. The last test lifts the fault
+// type (state.lastIteration.queueError) and in backendStatus. The last step lifts the fault
 // and shows the same instances do go once the Queue really answers zero.
+//
+// One scenario: every fault is tried on the instances the first step launched, with the real
+// demand already at zero, so they run in this order as named steps of one test (see
+// test/support/steps.ts).
 import { LIVE_STATES } from '../../src/db/ledger';
 import { createQueueClient } from '../../src/queue/queue-client';
 import { buildActivityDeps, reconcileLoops, startWorker, type RunningWorker } from '../../src/worker/worker';
@@ -12,10 +16,11 @@ import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
 import { workerTypeDefinition } from '../support/fixtures';
 import { WORKFLOW_BUNDLE_ENV } from '../support/global-services';
+import { step } from '../support/steps';
 import { startQueueFront, type QueueFault, type QueueFront } from './queue-front';
 import { expectConsistent, liveInMoto, SPOT_PRICES, type Inspectable } from './stack';
 
-jest.setTimeout(180_000);
+jest.setTimeout(1_620_000); // the whole scenario (nine steps); each wait inside has its own bound
 
 const WT = 'queue-builder';
 const CAPACITY = 2;
@@ -53,7 +58,7 @@ interface Report { iteration: number; pendingTasks: number | null; queueError: s
 const lastIteration = async () => (await h.provisioner().state(WT)).lastIteration as Report | null;
 const setPending = (n: number) => h.env.queue.setPending(h.config.provisionerId, WT, n);
 
-test('with the Queue answering, the loop launches for its pending tasks and backendStatus says the Queue is healthy', async () => {
+async function launchesWithTheQueueAnswering(): Promise<void> {
   await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 5 }));
   setPending(CAPACITY);
   await expectConsistent(view, WT, CAPACITY);
@@ -62,7 +67,7 @@ test('with the Queue answering, the loop launches for its pending tasks and back
   // From here on, demand data is missing while the real demand is zero.
   await front.set('refused');
   setPending(0);
-});
+}
 
 const FAULTS: Array<[QueueFault, RegExp]> = [
   ['refused', /request failed: ECONNREFUSED/],
@@ -74,7 +79,7 @@ const FAULTS: Array<[QueueFault, RegExp]> = [
   ['slow', new RegExp(`no answer within ${QUEUE_TIMEOUT_MS} ms`)],
 ];
 
-test.each(FAULTS)('Queue %s: capacity kept over two iterations, error on the worker type and in backendStatus', async (fault, reason) => {
+async function capacityKeptThrough(fault: QueueFault, reason: RegExp): Promise<void> {
   await front.set(fault);
   const seen = new Map<number, Report>();
   await eventually(async () => {
@@ -90,11 +95,19 @@ test.each(FAULTS)('Queue %s: capacity kept over two iterations, error on the wor
   expect(status.queue.healthy).toBe(false);
   expect(status.queue.detail).toMatch(reason);
   expect(status.queue.detail).toContain(WT);
-});
+}
 
-test('once the Queue answers again, its zero is acted upon: the booting instances are terminated', async () => {
+async function zeroActedUponOnceAnswering(): Promise<void> {
   await front.set('none');
   await eventually(async () => (await lastIteration())?.pendingTasks === 0, 'an iteration that read the demand again');
   await expectConsistent(view, WT, 0);
   expect((await h.provisioner().backendStatus()).queue.healthy).toBe(true);
+}
+
+test('Queue faults: capacity kept through each, then the real zero acted upon', async () => {
+  await step('with the Queue answering, the loop launches for its pending tasks and backendStatus says the Queue is healthy', launchesWithTheQueueAnswering);
+  for (const [fault, reason] of FAULTS) {
+    await step(`Queue ${fault}: capacity kept over two iterations, error on the worker type and in backendStatus`, () => capacityKeptThrough(fault, reason));
+  }
+  await step('once the Queue answers again, its zero is acted upon: the booting instances are terminated', zeroActedUponOnceAnswering);
 });

@@ -5,6 +5,9 @@
 // ledger and the demand agree), and the next iteration uses the definition that won: its
 // maxCapacity bounds the capacity and its userData is in the instances launched after it.
 // When one worker replica stops, the other carries every loop.
+//
+// One scenario: each step works on the worker type, instances and replicas the steps before it
+// left, so they run in this order as named steps of one test (see test/support/steps.ts).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_REGIONS } from '../support/environment';
@@ -12,10 +15,11 @@ import { eventually } from '../support/eventually';
 import { workerTypeDefinition } from '../support/fixtures';
 import { partialUpdates, withEveryChange } from '../support/partial-updates';
 import { ownedInstances, userDataOf } from '../support/moto-inspect';
+import { step } from '../support/steps';
 import { startTestTemporal } from '../support/temporal';
 import { apiFailure, expectConsistent, startFaultStack, type ApiReplica, type FaultStack, type WorkerReplica } from './stack';
 
-jest.setTimeout(180_000);
+jest.setTimeout(720_000); // the whole scenario; each wait inside has its own bound
 
 const WT = 'replica-builder';
 const CONTESTED = 'replica-contested';
@@ -54,7 +58,7 @@ const running = async (query: string) => {
   return n;
 };
 
-test('the same create through both APIs at once: both succeed, one definition, one loop; different ones: one wins, one 409', async () => {
+async function concurrentCreates(): Promise<void> {
   const def = workerTypeDefinition({ maxCapacity: 5 });
   await Promise.all([a().createWorkerType(WT, def), b().createWorkerType(WT, def)]);
   expect(await a().listWorkerTypes()).toEqual([WT]);
@@ -71,9 +75,9 @@ test('the same create through both APIs at once: both succeed, one definition, o
   // Both workers reconciled at start: still one loop per worker type and per region.
   await eventually(async () => (await running(`WorkflowId = 'worker-type/${WT}'`)) === 1, 'the loop');
   expect(await running("WorkflowType = 'regionInventoryWorkflow'")).toBe(TEST_REGIONS.length);
-});
+}
 
-test('two workers provision one worker type: no launch twice', async () => {
+async function noLaunchTwice(): Promise<void> {
   stack.setPending(WT, 4);
   // Both APIs wake the loop at once while it launches.
   await Promise.all([a().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: 5 })), b().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: 5 }))]);
@@ -82,9 +86,9 @@ test('two workers provision one worker type: no launch twice', async () => {
   await expectConsistent(stack, WT, 4);
   expect(await stack.db.instance.count({ where: { workerType: WT } })).toBe(4);
   expect(await everLaunched(WT)).toBe(4);
-});
+}
 
-test('concurrent updates through both APIs: one final definition, no update lost, and the next iteration uses it', async () => {
+async function concurrentUpdates(): Promise<void> {
   const before = (await stack.db.workerType.findUniqueOrThrow({ where: { name: WT } })).revision;
   // Some updates each change one optional field and leave the others out: an update written
   // over a newer one it did not read would put one of those fields back.
@@ -110,12 +114,19 @@ test('concurrent updates through both APIs: one final definition, no update lost
   for (const data of launchedAfter) expect(data.marker).toBe(`update-${winner}`);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   expect(await everLaunched(WT)).toBe(viaA.maxCapacity);
-});
+}
 
-test('one worker replica stops: the other carries the loops on', async () => {
+async function otherReplicaCarriesOn(): Promise<void> {
   await workers[0]!.stop();
   const current = (await a().workerType(WT)).maxCapacity as number;
   await b().updateWorkerType(WT, workerTypeDefinition({ maxCapacity: current + 2, userData: { marker: 'after-stop' } }));
   await expectConsistent(stack, WT, current + 2);
   expect(await stack.db.instance.count({ where: { workerType: WT } })).toBe(current + 2);
+}
+
+test('replicas: concurrent creates and updates, launches by two workers, one worker stopping', async () => {
+  await step('the same create through both APIs at once: both succeed, one definition, one loop; different ones: one wins, one 409', concurrentCreates);
+  await step('two workers provision one worker type: no launch twice', noLaunchTwice);
+  await step('concurrent updates through both APIs: one final definition, no update lost, and the next iteration uses it', concurrentUpdates);
+  await step('one worker replica stops: the other carries the loops on', otherReplicaCarriesOn);
 });

@@ -4,6 +4,9 @@
 // that only needs the database and answers 503 for what needs Temporal; once it is back, every
 // loop resumes by itself: running ones from their history, and the one created meanwhile from
 // the worker's periodic reconciliation (RECONCILE_INTERVAL, shortened here through the config).
+//
+// One scenario: the restart resumes the loops the first step left and the worker type it
+// created, so they run in this order as named steps of one test (see test/support/steps.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,9 +17,10 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { workerTypeDefinition } from '../support/fixtures';
 import { findFreePort } from '../support/postgres-server';
+import { step } from '../support/steps';
 import { apiFailure, expectConsistent, lastRecorded, startFaultStack, type ApiReplica, type FaultStack } from './stack';
 
-jest.setTimeout(240_000);
+jest.setTimeout(480_000); // the whole scenario; each wait inside has its own bound
 
 const RUNNING = 'tr-running';
 const CREATED_WHILE_DOWN = 'tr-created-while-down';
@@ -29,7 +33,6 @@ let database: TestDatabase;
 let stack: FaultStack;
 let api: ApiReplica;
 const temporalLog: string[] = [];
-let beforeStop: { iteration: number; at: number };
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-restart-'));
@@ -57,7 +60,8 @@ const secretBody = (token: string) => ({
   expiration: new Date(Date.now() + 40 * 60_000).toISOString(),
 });
 
-test('Temporal down: terminate-all and shutdown answer 503, backendStatus says so, the rest of the API keeps working', async () => {
+/** Stops Temporal; returns the running loop's last iteration before the stop. */
+async function onlyTemporalCallsAnswer503(): Promise<{ iteration: number; at: number }> {
   const c = api.client();
   await c.createWorkerType(RUNNING, workerTypeDefinition({ maxCapacity: 5 }));
   stack.setPending(RUNNING, 2);
@@ -67,7 +71,7 @@ test('Temporal down: terminate-all and shutdown answer 503, backendStatus says s
 
   await temporal!.stop();
   temporal = undefined;
-  beforeStop = await lastRecorded(stack.db, RUNNING);
+  const beforeStop = await lastRecorded(stack.db, RUNNING);
 
   for (const call of [c.terminateAllInstancesOfWorkerType(RUNNING), c.shutdownEverySingleEc2InstanceManagedByThisProvisioner()]) {
     const { status, body } = await apiFailure(call);
@@ -91,9 +95,10 @@ test('Temporal down: terminate-all and shutdown answer 503, backendStatus says s
   stack.setPending(RUNNING, 3);
   // Nothing moved while Temporal was away.
   expect(await lastRecorded(stack.db, RUNNING)).toEqual(beforeStop);
-});
+  return beforeStop;
+}
 
-test('Temporal back on the same port and file: every loop resumes by itself', async () => {
+async function everyLoopResumes(beforeStop: { iteration: number; at: number }): Promise<void> {
   temporal = await startTemporalDevServer(serverOptions);
   const restartedAt = Date.now();
   // The running loop continues its own history: its iteration numbers go on from before.
@@ -114,4 +119,9 @@ test('Temporal back on the same port and file: every loop resumes by itself', as
   }, 'backendStatus to see Temporal and every region healthy again', 60_000);
   const after = await lastRecorded(stack.db, RUNNING);
   await eventually(async () => (await lastRecorded(stack.db, RUNNING)).iteration >= after.iteration + 2, 'the loop to keep iterating');
+}
+
+test('Temporal stops and comes back', async () => {
+  const beforeStop = await step('Temporal down: terminate-all and shutdown answer 503, backendStatus says so, the rest of the API keeps working', onlyTemporalCallsAnswer503);
+  await step('Temporal back on the same port and file: every loop resumes by itself', () => everyLoopResumes(beforeStop));
 });

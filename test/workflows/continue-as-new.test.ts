@@ -2,6 +2,10 @@
 // history events instead of 4096): the loop hands its state to the next run, the iteration
 // counter keeps counting, the WorkerType search attribute stays on the new run (so the API and
 // operators still find it), and messages reach whichever run is current.
+//
+// One scenario: the search attribute is checked on the chain that continue-as-new built, and
+// the removal ends that chain, so they run in this order as named steps of one test (see
+// test/support/steps.ts).
 import type { WorkflowExecutionInfo, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { createWorkerTypeRepository } from '../../src/db/worker-types';
@@ -13,9 +17,10 @@ import type { WorkerTypeLoopState } from '../../workflows/worker-type-workflow';
 import { startTestEnvironment, type TestEnvironment } from '../support/environment';
 import { eventually } from '../support/eventually';
 import { workerTypeDefinition } from '../support/fixtures';
+import { step } from '../support/steps';
 import { TEMPORAL_STARTUP_TIMEOUT_MS } from '../support/temporal';
 
-jest.setTimeout(120_000);
+jest.setTimeout(360_000); // the whole scenario; each wait inside has its own bound
 
 const WT = 'can-builder';
 const SUGGEST_AFTER_EVENTS = 40;
@@ -65,7 +70,7 @@ async function chain(): Promise<Run[]> {
   return runs;
 }
 
-test('the loop continues as new when the server suggests it, carrying its iteration counter', async () => {
+async function continuesAsNewCarryingTheCounter(): Promise<void> {
   const runs = await eventually(async () => {
     const all = await chain();
     const last = all[all.length - 1]!;
@@ -97,9 +102,9 @@ test('the loop continues as new when the server suggests it, carrying its iterat
   expect(finals).toEqual([...finals].sort((a, b) => a - b));
   expect(new Set(finals).size).toBe(finals.length);
   expect(current.finalIteration).toBeGreaterThan(closed[closed.length - 1]!.finalIteration);
-});
+}
 
-test('the WorkerType search attribute is still on the current run, and only one run is open', async () => {
+async function searchAttributeOnTheCurrentRun(): Promise<void> {
   const current = await loop.describe();
   expect(current.runId).not.toBe(current.raw.workflowExecutionInfo?.firstRunId);
   expect(current.typedSearchAttributes.get(WORKER_TYPE)).toBe(WT);
@@ -116,9 +121,9 @@ test('the WorkerType search attribute is still on the current run, and only one 
     return runs.length >= 3 ? runs : undefined;
   }, 'the runs in visibility');
   for (const run of all) expect(run.typedSearchAttributes.get(WORKER_TYPE)).toBe(WT);
-});
+}
 
-test('a removal signal sent to the workflow id reaches the current run and ends the chain', async () => {
+async function removalReachesTheCurrentRun(): Promise<void> {
   const before = await loop.describe();
   expect(await createWorkerTypeRepository(env.db).remove(WT)).toBe(true);
   await env.workflows.workerTypeRemoved(WT);
@@ -127,4 +132,10 @@ test('a removal signal sent to the workflow id reaches the current run and ends 
   expect(after.status.name).toBe('COMPLETED');
   // The removal may itself land right after another continue-as-new; either way the chain is the same.
   expect(after.raw.workflowExecutionInfo?.firstRunId).toBe(before.raw.workflowExecutionInfo?.firstRunId);
+}
+
+test('continue-as-new: the chain of runs, its search attribute, and its removal', async () => {
+  await step('the loop continues as new when the server suggests it, carrying its iteration counter', continuesAsNewCarryingTheCounter);
+  await step('the WorkerType search attribute is still on the current run, and only one run is open', searchAttributeOnTheCurrentRun);
+  await step('a removal signal sent to the workflow id reaches the current run and ends the chain', removalReachesTheCurrentRun);
 });
