@@ -27,7 +27,7 @@ async function capacityByWorkerType(db: PrismaClient, workerType?: string): Prom
   const groups = await db.$queryRaw<CapacityGroup[]>`
     SELECT "workerType", state, (registered IS NOT NULL) AS registered, SUM(capacity)::int AS capacity
     FROM "Instance"
-    WHERE state IN ('requested', 'pending', 'running') AND (${workerType ?? null}::text IS NULL OR "workerType" = ${workerType ?? null})
+    WHERE state = ANY(${LIVE_STATES}) AND (${workerType ?? null}::text IS NULL OR "workerType" = ${workerType ?? null})
     GROUP BY "workerType", state, (registered IS NOT NULL)`;
   const totals: Record<string, LedgerCapacity> = {};
   for (const g of groups) totals[g.workerType] = addCapacity(totals[g.workerType] ?? NO_CAPACITY, g, g.capacity);

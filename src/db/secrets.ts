@@ -3,6 +3,7 @@
 // nor a log line reveals a usable token or the data behind it.
 import type { PrismaClient } from '../generated/prisma/client';
 import { jsonEqual } from '../domain/definition-compare';
+import { LIVE_STATES } from './ledger';
 import { SecretBox, hashToken } from './secret-box';
 import { isUniqueViolation } from './worker-types';
 
@@ -73,7 +74,7 @@ export function createSecretRepository(db: PrismaClient, box: SecretBox) {
           UPDATE "Instance" SET registered = ${now}, "registeredBy" = 'getSecret'
           FROM taken
           WHERE "Instance"."clientToken" = taken."launchClientToken" AND "Instance".registered IS NULL
-            AND "Instance".state IN ('requested', 'pending', 'running')
+            AND "Instance".state = ANY(${LIVE_STATES})
           RETURNING "Instance"."clientToken"
         )
         SELECT "tokenHash", "workerType", "ciphertext", "expiration" FROM taken`;
@@ -94,7 +95,7 @@ export function createSecretRepository(db: PrismaClient, box: SecretBox) {
       const launch = await db.instance.findUnique({ where: { clientToken: secret.launchClientToken }, select: { instanceId: true } });
       if (launch?.instanceId !== instanceId) return 'not-found';
       await db.instance.updateMany({
-        where: { clientToken: secret.launchClientToken, registered: null, state: { in: ['requested', 'pending', 'running'] } },
+        where: { clientToken: secret.launchClientToken, registered: null, state: { in: LIVE_STATES } },
         data: { registered: now, registeredBy: 'instanceStarted' },
       });
       return 'registered';
