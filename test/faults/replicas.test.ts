@@ -107,7 +107,8 @@ async function concurrentUpdates(): Promise<void> {
   expect((await stack.db.workerType.findUniqueOrThrow({ where: { name: WT } })).revision).toBe(before + UPDATES);
 
   stack.setPending(WT, 50);
-  const live = await expectConsistent(stack, WT, viaA.maxCapacity);
+  // Seven launches over several iterations: the bound allows for a loaded CI machine.
+  const live = await expectConsistent(stack, WT, viaA.maxCapacity, 120_000);
   const fresh = await Promise.all(live.map(async (i) => (await userDataOf(stack.rawEc2(i.zone.slice(0, -1)), i.id)).data as { marker?: string }));
   const launchedAfter = fresh.filter((d) => d.marker !== undefined);
   expect(launchedAfter).toHaveLength(viaA.maxCapacity - 4);

@@ -102,8 +102,14 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
   };
 }
 
-/** What the checks below read: the database, moto and the provisioner id. */
-export type Inspectable = Pick<FaultStack, 'db' | 'rawEc2' | 'config'>;
+/** What the checks below read: the database, moto and the provisioner id (and the logs, if any). */
+export type Inspectable = Pick<FaultStack, 'db' | 'rawEc2' | 'config'> & Partial<Pick<FaultStack, 'logs'>>;
+
+/** The last warnings and errors the replicas logged, to say why a wait timed out. */
+function recentProblems(stack: Inspectable, n = 8): string {
+  const lines = (stack.logs ?? []).filter((l) => /"level":(40|50|60)[,}]/.test(l)).slice(-n);
+  return lines.length === 0 ? ' (no warnings or errors logged)' : `; last warnings and errors logged:\n${lines.join('\n')}`;
+}
 
 /** Live (pending or running) instances of a worker type, straight from moto. */
 export async function liveInMoto(stack: Inspectable, workerType: string): Promise<MotoInstance[]> {
@@ -121,8 +127,11 @@ export async function expectConsistent(stack: Inspectable, workerType: string, n
     const [l, rows] = await Promise.all([
       liveInMoto(stack, workerType), stack.db.instance.findMany({ where: { workerType, state: { in: LIVE_STATES } } }),
     ]);
-    return l.length === n && rows.length === n && rows.every((r) => r.instanceId) && l;
-  }, `${n} live ${workerType} instances in moto and in the ledger`, timeoutMs);
+    if (l.length === n && rows.length === n && rows.every((r) => r.instanceId)) return l;
+    throw new Error(`moto has ${l.length}, the ledger ${rows.length} (${rows.filter((r) => !r.instanceId).length} without an instance id)`);
+  }, `${n} live ${workerType} instances in moto and in the ledger`, timeoutMs).catch((err: Error) => {
+    throw new Error(`${err.message}${recentProblems(stack)}`);
+  });
   const rows = await stack.db.instance.findMany({ where: { workerType, state: { in: LIVE_STATES } } });
   expect(rows.map((r) => r.instanceId).sort()).toEqual(live.map((i) => i.id).sort());
   for (const instance of live) expect(instance.clientToken).toBe(rows.find((r) => r.instanceId === instance.id)!.clientToken);
