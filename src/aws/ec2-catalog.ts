@@ -47,51 +47,50 @@ export async function availabilityZones(ctx: GatewayContext, region: string): Pr
 }
 
 /**
+ * The wanted names (deduplicated) that `found` does not return, asking in batches of at most
+ * FILTER_VALUES_PER_CALL filter values per call.
+ */
+async function missingOf(names: string[], found: (batch: string[]) => Promise<string[]>): Promise<string[]> {
+  const wanted = [...new Set(names)];
+  const present = new Set<string>();
+  for (const batch of chunks(wanted, FILTER_VALUES_PER_CALL)) for (const name of await found(batch)) present.add(name);
+  return wanted.filter((name) => !present.has(name));
+}
+
+/**
  * Asks with an `image-id` filter, not ImageIds: EC2 fails the whole ImageIds call when one is
  * unknown, while a filter just leaves it out of the answer. Throws Ec2Error.
  */
-export async function missingImages(ctx: GatewayContext, region: string, imageIds: string[]): Promise<string[]> {
-  const wanted = [...new Set(imageIds)];
-  const found = new Set<string>();
-  for (const batch of chunks(wanted, FILTER_VALUES_PER_CALL)) {
+export function missingImages(ctx: GatewayContext, region: string, imageIds: string[]): Promise<string[]> {
+  return missingOf(imageIds, async (batch) => {
     const command = new DescribeImagesCommand({ Filters: [{ Name: 'image-id', Values: batch }] });
     const out = await callEc2('DescribeImages', () => ctx.clients.forRegion(region).send(command));
-    for (const image of out.Images ?? []) if (image.ImageId) found.add(image.ImageId);
-  }
-  return wanted.filter((id) => !found.has(id));
+    return (out.Images ?? []).flatMap((image) => (image.ImageId ? [image.ImageId] : []));
+  });
 }
 
 /**
  * Asks with a `group-name` filter, not GroupNames: the latter only looks in the default VPC
  * and fails the whole call when one name is unknown. Throws Ec2Error.
  */
-export async function missingSecurityGroups(ctx: GatewayContext, region: string, groupNames: string[]): Promise<string[]> {
-  const wanted = [...new Set(groupNames)];
-  const found = new Set<string>();
-  for (const batch of chunks(wanted, FILTER_VALUES_PER_CALL)) {
-    const names = await allPages(async (NextToken) => {
-      const command = new DescribeSecurityGroupsCommand({
-        Filters: [{ Name: 'group-name', Values: batch }], MaxResults: ctx.pageSize, NextToken,
-      });
-      const out = await callEc2('DescribeSecurityGroups', () => ctx.clients.forRegion(region).send(command));
-      return { items: (out.SecurityGroups ?? []).map((g) => g.GroupName ?? ''), nextToken: out.NextToken };
+export function missingSecurityGroups(ctx: GatewayContext, region: string, groupNames: string[]): Promise<string[]> {
+  return missingOf(groupNames, (batch) => allPages(async (NextToken) => {
+    const command = new DescribeSecurityGroupsCommand({
+      Filters: [{ Name: 'group-name', Values: batch }], MaxResults: ctx.pageSize, NextToken,
     });
-    names.forEach((name) => found.add(name));
-  }
-  return wanted.filter((name) => !found.has(name));
+    const out = await callEc2('DescribeSecurityGroups', () => ctx.clients.forRegion(region).send(command));
+    return { items: (out.SecurityGroups ?? []).map((g) => g.GroupName ?? ''), nextToken: out.NextToken };
+  }));
 }
 
 /**
  * Asks with a `key-name` filter, not KeyNames: the latter fails the whole call when one name
  * is unknown (InvalidKeyPair.NotFound). DescribeKeyPairs has no pages. Throws Ec2Error.
  */
-export async function missingKeyPairs(ctx: GatewayContext, region: string, keyNames: string[]): Promise<string[]> {
-  const wanted = [...new Set(keyNames)];
-  const found = new Set<string>();
-  for (const batch of chunks(wanted, FILTER_VALUES_PER_CALL)) {
+export function missingKeyPairs(ctx: GatewayContext, region: string, keyNames: string[]): Promise<string[]> {
+  return missingOf(keyNames, async (batch) => {
     const command = new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: batch }] });
     const out = await callEc2('DescribeKeyPairs', () => ctx.clients.forRegion(region).send(command));
-    for (const pair of out.KeyPairs ?? []) if (pair.KeyName) found.add(pair.KeyName);
-  }
-  return wanted.filter((name) => !found.has(name));
+    return (out.KeyPairs ?? []).flatMap((pair) => (pair.KeyName ? [pair.KeyName] : []));
+  });
 }
