@@ -28,6 +28,8 @@ export interface Config {
   taskclusterRootUrl: string;
   allowedRegions: string[];
   logLevel: string;
+  /** Who verifies Hawk signatures: the local `Client` table, or TaskCluster's Auth service. */
+  auth: AuthConfig;
   /** Trust X-Forwarded-* headers (set when the API runs behind a reverse proxy). */
   trustProxy: boolean;
   temporal: { address: string | undefined; namespace: string };
@@ -45,6 +47,15 @@ export interface Config {
   /** Dev mode: port of the local root URL (the local Queue, and the API forwarded under it). */
   devQueuePort: number;
 }
+
+/**
+ * `local`: the `Client` table and the built-in clients (root, the worker credentials' issuer).
+ * `taskcluster`: every signature is checked by the Auth service's `authenticateHawk` at
+ * `authenticateHawkUrl`, waiting at most `timeoutMs` for its answer.
+ */
+export type AuthConfig =
+  | { mode: 'local' }
+  | { mode: 'taskcluster'; authenticateHawkUrl: string; timeoutMs: number };
 
 export interface Timing {
   iterationIntervalMs: number;
@@ -80,7 +91,10 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const provisionerId = env.PROVISIONER_ID ?? 'aws-provisioner-v1';
   if (!PROVISIONER_ID.test(provisionerId)) problems.push(`PROVISIONER_ID must match ${PROVISIONER_ID_PATTERN}`);
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL, mode, problems);
-  const rootAccessToken = parseToken('ROOT_ACCESS_TOKEN', env.ROOT_ACCESS_TOKEN, mode, problems);
+  const authMode = env.AUTH_MODE || 'local';
+  if (authMode !== 'local' && authMode !== 'taskcluster') problems.push(`AUTH_MODE must be local or taskcluster (got "${authMode}")`);
+  // The root client exists in local mode only; TaskCluster's Auth service knows no such client.
+  const rootAccessToken = parseToken('ROOT_ACCESS_TOKEN', env.ROOT_ACCESS_TOKEN, mode === 'production' && authMode === 'local', problems);
   const secretsKey = parseKey(env.SECRETS_KEY, mode, problems);
   const allowedRegions = parseRegions(env.ALLOWED_REGIONS, problems);
   const logLevel = env.LOG_LEVEL ?? 'info';
@@ -100,6 +114,7 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
     problems.push('TASKCLUSTER_ROOT_URL is required: workers reach this API at <TASKCLUSTER_ROOT_URL>/api/aws-provisioner/v1');
   }
   const taskclusterRootUrl = (rootUrl ?? '').replace(/\/+$/, '');
+  const auth = parseAuth(env, authMode, taskclusterRootUrl, problems);
   const queue = rootUrl || queueBaseUrl ? (queueBaseUrl ? { baseUrl: queueBaseUrl } : { rootUrl }) : undefined;
   const temporal = { address: env.TEMPORAL_ADDRESS || undefined, namespace: env.TEMPORAL_NAMESPACE || 'default' };
   if (!temporal.address && mode === 'production') problems.push('TEMPORAL_ADDRESS is required (host:port of the Temporal frontend)');
@@ -112,7 +127,7 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   return {
     mode, port, databaseUrl, publicUrl: publicUrl.replace(/\/+$/, ''), provisionerId, rootAccessToken, secretsKey,
     credentialsIssuer: { clientId: issuerId, accessToken: issuerToken },
-    taskclusterRootUrl, allowedRegions, logLevel, trustProxy, temporal, ec2Endpoint, awsCredentialsConfigured, queue, timing,
+    taskclusterRootUrl, allowedRegions, logLevel, auth, trustProxy, temporal, ec2Endpoint, awsCredentialsConfigured, queue, timing,
     rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort,
   };
 }
@@ -161,6 +176,24 @@ function parseTiming(env: Env, problems: string[]): Timing {
   };
 }
 
+/** Longest AUTH_TIMEOUT: every authenticated request waits this long when the Auth service hangs. */
+const MAX_AUTH_TIMEOUT_SEC = 60;
+
+function parseAuth(env: Env, mode: string, rootUrl: string, problems: string[]): AuthConfig {
+  const raw = env.AUTH_TIMEOUT;
+  const timeoutSec = raw === undefined || raw === '' ? 5 : Number(raw);
+  if (!Number.isFinite(timeoutSec) || timeoutSec <= 0 || timeoutSec > MAX_AUTH_TIMEOUT_SEC) {
+    problems.push(`AUTH_TIMEOUT must be a number of seconds above 0 and at most ${MAX_AUTH_TIMEOUT_SEC} (got "${raw}")`);
+  }
+  if (mode !== 'taskcluster') return { mode: 'local' };
+  if (!rootUrl) problems.push('AUTH_MODE=taskcluster requires TASKCLUSTER_ROOT_URL (the Auth service is at <root>/api/auth/v1)');
+  // Workers' credentials must be valid in the Auth service too, so their issuer must be its client.
+  if (!env.TASKCLUSTER_CLIENT_ID) {
+    problems.push('AUTH_MODE=taskcluster requires TASKCLUSTER_CLIENT_ID and TASKCLUSTER_ACCESS_TOKEN (a client of the Auth service that signs workers\' credentials)');
+  }
+  return { mode: 'taskcluster', authenticateHawkUrl: `${rootUrl}/api/auth/v1/authenticate-hawk`, timeoutMs: Math.round(timeoutSec * 1000) };
+}
+
 function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
@@ -188,9 +221,9 @@ function parseDatabaseUrl(raw: string | undefined, mode: RunMode, problems: stri
   return raw;
 }
 
-function parseToken(name: string, raw: string | undefined, mode: RunMode, problems: string[]): string | undefined {
+function parseToken(name: string, raw: string | undefined, required: boolean, problems: string[]): string | undefined {
   if (!raw) {
-    if (mode === 'production') problems.push(`${name} is required (a random string of at least 22 characters)`);
+    if (required) problems.push(`${name} is required (a random string of at least 22 characters)`);
     return undefined;
   }
   if (raw.length < 22) problems.push(`${name} must be at least 22 characters long`);

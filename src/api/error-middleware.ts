@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from '../logger';
 import { isDatabaseUnavailable } from '../db/errors';
+import { AuthServiceUnavailable } from './auth/delegated-authenticator';
 import { ApiError, ERROR_STATUS, type ErrorCode } from './errors';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = Object.fromEntries(
@@ -27,6 +28,10 @@ function toResponse(err: unknown, logger: Logger, ctx: Context): { status: numbe
   const httpErr = err as { status?: number; expose?: boolean; message?: string };
   if (typeof httpErr.status === 'number' && httpErr.status >= 400 && httpErr.status < 500 && httpErr.expose) {
     return { status: httpErr.status, code: CODE_BY_STATUS[httpErr.status] ?? 'InputError', message: httpErr.message ?? 'bad request' };
+  }
+  if (err instanceof AuthServiceUnavailable) {
+    logger.warn({ route: ctx.state.routeName, reason: err.message }, 'auth service unavailable');
+    return { status: 503, code: 'ServiceUnavailable', message: 'The TaskCluster Auth service is unavailable; retry later.' };
   }
   if (isDatabaseUnavailable(err)) {
     logger.warn({ route: ctx.state.routeName, err: String(err) }, 'database unavailable');

@@ -3,6 +3,7 @@
 // scopes (403) -> write rate limit (429) -> handler, then the response is checked against
 // the declared output schema. Only authorized writes reach the rate limit, so refused
 // requests cannot spend anyone's budget.
+import { isIP } from 'node:net';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { expandScopeTemplate, satisfiesScopes } from '../domain/scopes';
@@ -69,6 +70,7 @@ async function authenticate(ctx: Context, services: ApiServices): Promise<Authen
   const defaultPort = services.config.publicUrl.startsWith('https:') ? 443 : 80;
   const result = await services.authenticate({
     method: ctx.method, url: ctx.originalUrl, host: hostname, port: portText ? Number(portText) : defaultPort, authorization,
+    ...(isIP(ctx.ip) ? { sourceIp: ctx.ip } : {}),
     readPayload: async () => ({ body: await readRawBody(ctx), contentType: ctx.get('content-type') }),
   });
   if (!result.ok) {

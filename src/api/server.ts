@@ -11,11 +11,13 @@ import { createClientRepository, ROOT_CLIENT_ID } from '../db/clients';
 import { SecretBox } from '../db/secret-box';
 import { createLedger } from '../db/ledger';
 import { createStatusRepository } from '../db/status';
-import { createNonceStore } from '../db/hawk-nonces';
+import { createNonceStore, type NonceStore } from '../db/hawk-nonces';
 import { createRateLimitStore } from '../db/rate-limits';
 import type { Ec2Gateway } from '../aws/ec2-gateway';
 import { createLaunchabilityChecker } from '../aws/launchability';
 import type { WorkflowControl } from '../temporal/workflow-control';
+import type { Authenticator } from './auth/authenticator';
+import { createDelegatedAuthenticator } from './auth/delegated-authenticator';
 import { HAWK_SKEW_SEC, createHawkAuthenticator, type ClientLookup } from './auth/hawk-authenticator';
 import { BUILT_IN_ISSUER_ID, workerCredentialsIssuer } from './auth/worker-issuer';
 import { createApp } from './app';
@@ -35,20 +37,30 @@ export interface ExternalServices {
   listLimit?: number;
 }
 
-export function buildServices(config: Config, db: PrismaClient, logger: Logger, external: ExternalServices): ApiServices {
-  const now = external.now ?? (() => new Date());
-  if (!config.secretsKey || !config.rootAccessToken) throw new Error('secretsKey and rootAccessToken must be resolved before start');
-  const box = new SecretBox(config.secretsKey);
-  const clients = createClientRepository(db, box);
+/** The `Client` table plus the built-in clients, which are never stored: root, and the worker credentials' issuer when it is ours. */
+function localAuthenticator(config: Config, box: SecretBox, db: PrismaClient, nonces: NonceStore, now: () => Date): Authenticator {
   const rootToken = config.rootAccessToken;
-  // Built-in clients are never stored: root, and the worker credentials' issuer when it is ours.
+  if (!rootToken) throw new Error('rootAccessToken must be resolved before start in local auth mode');
+  const clients = createClientRepository(db, box);
   const issuer = workerCredentialsIssuer(config);
   const lookup: ClientLookup = async (clientId) => {
     if (clientId === ROOT_CLIENT_ID) return { clientId, accessToken: rootToken, scopes: ['*'] };
     if (clientId === BUILT_IN_ISSUER_ID && issuer.clientId === BUILT_IN_ISSUER_ID) return issuer;
     return clients.credentials(clientId);
   };
+  return createHawkAuthenticator({
+    lookup, now: () => now().getTime(), timestampSkewSec: HAWK_SKEW_SEC, nonceSeen: (key, ts) => nonces.seen(key, ts),
+  });
+}
+
+export function buildServices(config: Config, db: PrismaClient, logger: Logger, external: ExternalServices): ApiServices {
+  const now = external.now ?? (() => new Date());
+  if (!config.secretsKey) throw new Error('secretsKey must be resolved before start');
+  const box = new SecretBox(config.secretsKey);
   const nonces = createNonceStore(db, { skewMs: HAWK_SKEW_SEC * 1000 });
+  const authenticate = config.auth.mode === 'taskcluster'
+    ? createDelegatedAuthenticator({ url: config.auth.authenticateHawkUrl, timeoutMs: config.auth.timeoutMs, now: () => now().getTime() })
+    : localAuthenticator(config, box, db, nonces, now);
   return {
     config, logger, now, startedAt: Date.now(),
     workerTypes: createWorkerTypeRepository(db),
@@ -58,9 +70,7 @@ export function buildServices(config: Config, db: PrismaClient, logger: Logger, 
     statuses: createStatusRepository(db),
     workflows: external.workflows,
     launchability: createLaunchabilityChecker(external.ec2),
-    authenticate: createHawkAuthenticator({
-      lookup, now: () => now().getTime(), timestampSkewSec: HAWK_SKEW_SEC, nonceSeen: (key, ts) => nonces.seen(key, ts),
-    }),
+    authenticate,
     nonces,
     rateLimits: createRateLimitStore(db),
     listLimit: external.listLimit ?? MAX_LIST_ITEMS,

@@ -10,7 +10,7 @@ import type { NonceStore } from '../db/hawk-nonces';
 import type { RateLimitStore } from '../db/rate-limits';
 import type { LaunchabilityChecker } from '../aws/launchability';
 import type { WorkflowControl } from '../temporal/workflow-control';
-import type { HawkRequest, AuthResult } from './auth/hawk-authenticator';
+import type { Authenticator } from './auth/authenticator';
 
 export interface ApiServices {
   config: Config;
@@ -24,8 +24,9 @@ export interface ApiServices {
   workflows: WorkflowControl;
   /** Checks AMIs and security groups of a definition against EC2 (cached). */
   launchability: LaunchabilityChecker;
-  authenticate: (req: HawkRequest) => Promise<AuthResult>;
-  /** Hawk nonces seen by any replica (used by `authenticate`; swept periodically). */
+  /** Local (the `Client` table) or delegated to TaskCluster's Auth service, as AUTH_MODE says. */
+  authenticate: Authenticator;
+  /** Hawk nonces seen by any replica (used by local `authenticate`; swept periodically). */
   nonces: NonceStore;
   /** Per-client write counters shared by the replicas (router.ts, rate-limit.ts). */
   rateLimits: RateLimitStore;

@@ -79,3 +79,42 @@ test('dev mode needs nothing; the cli mode needs only the database and the key',
   expect(problems({ DATABASE_URL: production.DATABASE_URL, SECRETS_KEY: KEY }, 'cli')).toEqual([]);
   expect(problems({}, 'cli').join('\n')).toContain('SECRETS_KEY');
 });
+
+describe('AUTH_MODE and AUTH_TIMEOUT', () => {
+  const delegated = {
+    ...production, AUTH_MODE: 'taskcluster', TASKCLUSTER_CLIENT_ID: 'project/provisioner', TASKCLUSTER_ACCESS_TOKEN: 't'.repeat(44),
+  };
+
+  test('local is the default, and AUTH_TIMEOUT defaults to 5 s', () => {
+    expect(loadConfig(production).auth).toEqual({ mode: 'local' });
+    expect(loadConfig(delegated).auth).toEqual({
+      mode: 'taskcluster', authenticateHawkUrl: 'https://tc.example.com/api/auth/v1/authenticate-hawk', timeoutMs: 5000,
+    });
+  });
+
+  test('the Auth service is found under the root URL, and the timeout may be a fraction of a second', () => {
+    const config = loadConfig({ ...delegated, TASKCLUSTER_ROOT_URL: 'https://tc.example.com/', AUTH_TIMEOUT: '0.25' });
+    expect(config.auth).toEqual({ mode: 'taskcluster', authenticateHawkUrl: 'https://tc.example.com/api/auth/v1/authenticate-hawk', timeoutMs: 250 });
+  });
+
+  test('the root client is local mode\'s only: delegated mode does not ask for ROOT_ACCESS_TOKEN', () => {
+    const { ROOT_ACCESS_TOKEN: _omit, ...rest } = delegated;
+    expect(problems(rest)).toEqual([]);
+    expect(problems({ ...rest, AUTH_MODE: 'local' }).join('\n')).toContain('ROOT_ACCESS_TOKEN is required');
+  });
+
+  test.each([
+    [{ AUTH_MODE: 'remote' }, 'AUTH_MODE must be local or taskcluster (got "remote")'],
+    [{ AUTH_TIMEOUT: '0' }, 'AUTH_TIMEOUT must be a number of seconds above 0 and at most 60 (got "0")'],
+    [{ AUTH_TIMEOUT: 'soon' }, 'AUTH_TIMEOUT must be a number of seconds above 0 and at most 60 (got "soon")'],
+    [{ AUTH_TIMEOUT: '61' }, 'AUTH_TIMEOUT must be a number of seconds above 0 and at most 60 (got "61")'],
+    [{ TASKCLUSTER_CLIENT_ID: '', TASKCLUSTER_ACCESS_TOKEN: '' }, 'AUTH_MODE=taskcluster requires TASKCLUSTER_CLIENT_ID and TASKCLUSTER_ACCESS_TOKEN'],
+  ])('%j is refused: %s', (change, message) => {
+    expect(problems({ ...delegated, ...change }).join('\n')).toContain(message);
+  });
+
+  test('dev mode without a root URL cannot delegate', () => {
+    expect(problems({ AUTH_MODE: 'taskcluster', TASKCLUSTER_CLIENT_ID: 'p', TASKCLUSTER_ACCESS_TOKEN: 'x' }, 'dev').join('\n'))
+      .toContain('AUTH_MODE=taskcluster requires TASKCLUSTER_ROOT_URL');
+  });
+});

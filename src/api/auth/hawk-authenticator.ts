@@ -3,13 +3,13 @@
 // (base64 JSON) may carry temporary credentials (`certificate`) and a narrowing of scopes
 // (`authorizedScopes`).
 //
-// Contract: bad client input of any kind resolves to `{ ok: false, reason }`; the reason
-// is for server logs only. Errors thrown by `lookup`, `nonceSeen` or `readPayload` (storage
-// failures, an oversized body) propagate, so the caller answers with them rather than
-// blaming the client's credentials.
+// The Authenticator of local mode (contract in authenticator.ts): errors thrown by
+// `lookup`, `nonceSeen` or `readPayload` (storage failures, an oversized body) propagate.
 import { timingSafeEqual } from 'node:crypto';
 import * as hawk from 'hawk';
 import { satisfiesScopes } from '../../domain/scopes';
+import type { AuthResult, Authenticator, HawkRequest } from './authenticator';
+import { payloadHashMatches } from './payload-hash';
 import {
   MAX_CERTIFICATE_LIFETIME_MS,
   certificateSignature,
@@ -25,25 +25,7 @@ export interface ClientRecord {
   expires?: Date | null;
 }
 export type ClientLookup = (clientId: string) => Promise<ClientRecord | null>;
-export interface HawkRequest {
-  method: string;
-  /** Path and query exactly as received (Node's `req.url`), including a bare trailing `?`. */
-  url: string;
-  /** Host and port the client addressed (the public ones when behind a proxy). */
-  host: string;
-  port: number;
-  authorization?: string;
-  /**
-   * The raw body and its Content-Type header. Called only when the header carries a payload
-   * `hash` and its MAC and timestamp are valid, before the nonce is recorded, so a request
-   * whose body was swapped in transit leaves no trace. Without it such a request fails.
-   */
-  readPayload?: () => Promise<{ body: Buffer; contentType: string }>;
-}
-export type AuthResult =
-  /** `certificateSeed` is set for temporary credentials only: it tells certificates of one issuer apart. */
-  | { ok: true; clientId: string; scopes: string[]; certificateSeed?: string }
-  | { ok: false; reason: string };
+export type { AuthResult, HawkRequest };
 
 /**
  * Allowed clock difference between a Hawk timestamp (or a certificate's start) and the
@@ -180,16 +162,9 @@ async function verifyMac(ctx: Ctx, req: HawkRequest, authorization: string, key:
   }
 }
 
-/**
- * Checks a payload hash against the body bytes as received: hawk hashes the UTF-8 bytes of
- * the client's string, so hashing the bytes themselves is the same for every valid body and
- * cannot be fooled by invalid UTF-8 that decodes to the same string.
- */
+/** Called after the MAC and timestamp are valid and before the nonce is recorded, so a swapped body leaves no trace. */
 async function checkPayload(req: HawkRequest, hash: string): Promise<void> {
-  if (!req.readPayload) fail('payload hash present but the body is not available');
-  const { body, contentType } = await req.readPayload();
-  const expected = hawk.crypto.calculatePayloadHash(body, 'sha256', contentType);
-  if (!safeEqual(expected, hash)) fail('payload hash does not match the body');
+  if (!(await payloadHashMatches(req, hash))) fail('payload hash does not match the body (or the body is not available)');
 }
 
 async function checkNonce(ctx: Ctx, artifacts: hawk.HawkArtifacts): Promise<void> {
@@ -219,9 +194,7 @@ async function authenticate(ctx: Ctx, req: HawkRequest): Promise<AuthResult> {
   return { ok: true, clientId, scopes: [...scopes], ...(certificateSeed === undefined ? {} : { certificateSeed }) };
 }
 
-export function createHawkAuthenticator(
-  opts: HawkAuthenticatorOptions,
-): (req: HawkRequest) => Promise<AuthResult> {
+export function createHawkAuthenticator(opts: HawkAuthenticatorOptions): Authenticator {
   const skewSec = opts.timestampSkewSec ?? HAWK_SKEW_SEC;
   if (!(skewSec > 0)) throw new RangeError('timestampSkewSec must be positive');
   const clock = opts.now ?? Date.now;
