@@ -1,7 +1,9 @@
 // What activities are built from. Everything is injected, so tests run the same code against
 // a test database, moto and the local Queue server.
 import type { Ec2Gateway } from '../src/aws/ec2-gateway';
+import type { PricingGateway } from '../src/aws/pricing';
 import type { ActivityRepositories } from '../src/db/activity-repositories';
+import { ON_DEMAND_PRICE_MAX_AGE_MS } from '../src/domain/on-demand-quotes';
 import type { QueueClient } from '../src/queue/queue-client';
 
 export interface ProvisionerSettings {
@@ -23,6 +25,8 @@ export interface ProvisionerSettings {
   requestedTimeoutMs: number;
   /** Spot prices older than this are ignored. */
   spotPriceMaxAgeMs: number;
+  /** On-demand prices older than this are ignored (src/domain/on-demand-quotes.ts). */
+  onDemandPriceMaxAgeMs: number;
 }
 
 /** What operators may change between restarts and running loops must follow (see conventions: configuration). */
@@ -37,6 +41,8 @@ export interface ActivityDeps {
   /** The only way activities reach the database. */
   repos: ActivityRepositories;
   ec2: Ec2Gateway;
+  /** The AWS Price List Query API, for on-demand prices. */
+  pricing: PricingGateway;
   queue: QueueClient;
   /** Key for deriving per-launch security tokens (see derivedSlugid). */
   tokenKey: Buffer;
@@ -49,4 +55,5 @@ export const DEFAULT_SETTINGS: Omit<ProvisionerSettings, 'provisionerId' | 'prov
   secretLifetimeMs: 40 * 60_000,
   requestedTimeoutMs: 15 * 60_000,
   spotPriceMaxAgeMs: 30 * 60_000,
+  onDemandPriceMaxAgeMs: ON_DEMAND_PRICE_MAX_AGE_MS,
 };

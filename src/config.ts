@@ -35,6 +35,14 @@ export interface Config {
   temporal: { address: string | undefined; namespace: string };
   /** EC2 endpoint override (the SDK's standard AWS_ENDPOINT_URL_EC2); unset means real AWS. */
   ec2Endpoint: string | undefined;
+  /** Price List Query API endpoint override (the SDK's standard AWS_ENDPOINT_URL_PRICING); unset means real AWS. */
+  pricingEndpoint: string | undefined;
+  /** The region whose Price List Query API endpoint is asked (it serves the prices of every region). */
+  pricingRegion: string;
+  /** No Price List to ask (dev mode on moto without AWS credentials): no on-demand prices, so no on-demand launches. */
+  pricingDisabled: boolean;
+  /** The AWS SDK's standard retry settings, for the EC2 and Pricing clients alike. */
+  awsRetry: AwsRetry;
   /** Whether AWS credentials are configured in the environment (dev mode runs moto otherwise). */
   awsCredentialsConfigured: boolean;
   /** Where the TaskCluster Queue is; unset only in dev mode, where a local one is started. */
@@ -69,6 +77,29 @@ export interface Timing {
   /** On SIGTERM, how long the worker lets running activities finish before it cancels them. */
   workerShutdownGraceMs: number;
 }
+
+/** AWS_RETRY_MODE values: those of the AWS SDKs' shared settings (the JavaScript SDK runs `legacy` as `standard`). */
+export const AWS_RETRY_MODES = ['standard', 'adaptive', 'legacy'] as const;
+
+export interface AwsRetry {
+  /** Attempts per SDK call, the first included (AWS_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  mode: (typeof AWS_RETRY_MODES)[number];
+}
+
+/**
+ * Retries are layered: the SDK retries one call AWS_MAX_ATTEMPTS times within one activity
+ * attempt (short backoff, its own throttling token bucket), and Temporal retries the activity
+ * with the longer backoff of workflows/activity-options.ts (20 s after throttling). The default
+ * is 2, not the SDK's own 3: one quick retry, then Temporal's turn. The ceiling keeps one
+ * activity attempt inside its 2-minute startToCloseTimeout: every SDK attempt may take up to
+ * its 20 s request deadline (src/aws/ec2-clients.ts).
+ */
+export const DEFAULT_AWS_MAX_ATTEMPTS = 2;
+export const MAX_AWS_MAX_ATTEMPTS = 5;
+
+/** The regions that serve the Price List Query API. */
+export const PRICING_API_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -119,6 +150,10 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const temporal = { address: env.TEMPORAL_ADDRESS || undefined, namespace: env.TEMPORAL_NAMESPACE || 'default' };
   if (!temporal.address && mode === 'production') problems.push('TEMPORAL_ADDRESS is required (host:port of the Temporal frontend)');
   const ec2Endpoint = env.AWS_ENDPOINT_URL_EC2 ? parseUrl('AWS_ENDPOINT_URL_EC2', env.AWS_ENDPOINT_URL_EC2, problems) : undefined;
+  const pricingEndpoint = env.AWS_ENDPOINT_URL_PRICING ? parseUrl('AWS_ENDPOINT_URL_PRICING', env.AWS_ENDPOINT_URL_PRICING, problems) : undefined;
+  const pricingRegion = env.PRICING_API_REGION || 'us-east-1';
+  if (!PRICING_API_REGIONS.includes(pricingRegion)) problems.push(`PRICING_API_REGION must be one of ${PRICING_API_REGIONS.join(', ')} (got "${pricingRegion}")`);
+  const awsRetry = parseAwsRetry(env, problems);
   const awsCredentialsConfigured = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
   const timing = parseTiming(env, problems);
   const devQueuePort = parsePort('DEV_QUEUE_PORT', env.DEV_QUEUE_PORT, 5558, problems);
@@ -127,7 +162,9 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   return {
     mode, port, databaseUrl, publicUrl: publicUrl.replace(/\/+$/, ''), provisionerId, rootAccessToken, secretsKey,
     credentialsIssuer: { clientId: issuerId, accessToken: issuerToken },
-    taskclusterRootUrl, allowedRegions, logLevel, auth, trustProxy, temporal, ec2Endpoint, awsCredentialsConfigured, queue, timing,
+    taskclusterRootUrl, allowedRegions, logLevel, auth, trustProxy, temporal, ec2Endpoint, pricingEndpoint, pricingRegion, pricingDisabled: false,
+    awsRetry,
+    awsCredentialsConfigured, queue, timing,
     rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort,
   };
 }
@@ -150,6 +187,21 @@ function parsePositiveInteger(name: string, raw: string | undefined, fallback: n
     return fallback;
   }
   return value;
+}
+
+/** The SDK's AWS_MAX_ATTEMPTS and AWS_RETRY_MODE, validated here so a bad value stops the start, by name. */
+function parseAwsRetry(env: Env, problems: string[]): AwsRetry {
+  const raw = env.AWS_MAX_ATTEMPTS;
+  let maxAttempts = DEFAULT_AWS_MAX_ATTEMPTS;
+  if (raw !== undefined && raw !== '') {
+    const value = Number(raw);
+    if (Number.isInteger(value) && value >= 1 && value <= MAX_AWS_MAX_ATTEMPTS) maxAttempts = value;
+    else problems.push(`AWS_MAX_ATTEMPTS must be an integer from 1 to ${MAX_AWS_MAX_ATTEMPTS} (got "${raw}")`);
+  }
+  const rawMode = env.AWS_RETRY_MODE || 'standard';
+  const mode = AWS_RETRY_MODES.find((m) => m === rawMode);
+  if (!mode) problems.push(`AWS_RETRY_MODE must be one of ${AWS_RETRY_MODES.join(', ')} (got "${rawMode}")`);
+  return { maxAttempts, mode: mode ?? 'standard' };
 }
 
 /** Durations in the unit their name says; each must be a positive number. */

@@ -9,6 +9,7 @@ import type { IterationReport } from '../src/domain/iteration-report';
 import type { Observation } from '../src/domain/observation';
 import type { Offering } from '../src/domain/offerings';
 import { failureKind, failureMessage, publicFailure } from './failures';
+import { preStoredOnDemandQuotes } from './pre-stored-on-demand-prices';
 import type { WorkerTypeLoopState, WorkerTypeWorkflowInput } from './worker-type-workflow';
 import { LOOP_DATA, LOOP_EC2, LOOP_LAUNCH, LOOP_QUEUE } from './activity-options';
 
@@ -40,7 +41,8 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
   }
   const base: IterationInput = {
     definition: obs.definition, pendingTasks: report.pendingTasks, capacity: { ...obs.capacity }, unregistered: obs.unstarted,
-    allowedRegions: input.allowedRegions, zones: obs.zones, spotQuotes: obs.spotQuotes, cooldowns: state.cooldowns,
+    allowedRegions: input.allowedRegions, zones: obs.zones, spotQuotes: obs.spotQuotes,
+    onDemandQuotes: obs.onDemandQuotes ?? preStoredOnDemandQuotes(input.allowedRegions), cooldowns: state.cooldowns,
     now, excessStreak: state.excessStreak,
   };
   const plan = planIteration(base);

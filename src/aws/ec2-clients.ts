@@ -3,10 +3,13 @@
 //
 // The SDK's own retries are kept small and each HTTP request has a deadline, so one
 // Temporal activity attempt takes a bounded time; Temporal owns the longer retries and
-// their backoff. The options come from src/config.ts: `endpoint` is how tests and local
-// development point every region at an EC2-compatible server (the SDK's standard
-// AWS_ENDPOINT_URL_EC2 setting, read there).
+// their backoff (the layering is described at DEFAULT_AWS_MAX_ATTEMPTS in src/config.ts).
+// The options come from src/config.ts: `endpoint` is how tests and local development point
+// every region at an EC2-compatible server (the SDK's standard AWS_ENDPOINT_URL_EC2 setting),
+// `maxAttempts` and `retryMode` are the SDK's standard AWS_MAX_ATTEMPTS and AWS_RETRY_MODE,
+// read and validated there and passed explicitly (so the SDK's own reading never differs).
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { DEFAULT_AWS_MAX_ATTEMPTS, type Config } from '../config';
 import { REGION_REGEXP } from '../domain/identifiers';
 import { Ec2Error } from './errors';
 
@@ -17,6 +20,8 @@ export interface Ec2ClientOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Attempts per SDK call, the first included. Default 2: one quick retry, then Temporal's turn. */
   maxAttempts?: number;
+  /** The SDK's retry strategy: `adaptive` adds client-side rate limiting; anything else is `standard`. Default `standard`. */
+  retryMode?: Config['awsRetry']['mode'];
   /** Deadline of one HTTP request in ms, connecting included. Default 20 000. */
   requestTimeoutMs?: number;
   /** Deadline for the TCP connection in ms. Default 5 000. */
@@ -30,7 +35,7 @@ export interface Ec2Clients {
   destroy(): void;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 2;
+export const DEFAULT_MAX_ATTEMPTS = DEFAULT_AWS_MAX_ATTEMPTS;
 const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
@@ -40,6 +45,7 @@ function createClient(region: string, options: Ec2ClientOptions): EC2Client {
     endpoint: options.endpoint,
     credentials: options.credentials,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: options.retryMode ?? 'standard',
     requestHandler: {
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -75,10 +81,16 @@ export function createEc2Clients(options: Ec2ClientOptions = {}): Ec2Clients {
  * Client options from the configuration. An EC2-compatible endpoint (moto) without AWS
  * credentials gets placeholder credentials, since it ignores them but the SDK insists.
  */
-export function ec2OptionsFor(config: { ec2Endpoint?: string; awsCredentialsConfigured: boolean }): Ec2ClientOptions {
-  const placeholder = config.ec2Endpoint && !config.awsCredentialsConfigured;
+export function ec2OptionsFor(config: Pick<Config, 'ec2Endpoint' | 'awsCredentialsConfigured'> & Partial<Pick<Config, 'awsRetry'>>): Ec2ClientOptions {
+  return awsClientOptions(config.ec2Endpoint, config);
+}
+
+/** The options every AWS client of ours shares, for an endpoint override (or AWS's own when undefined). */
+export function awsClientOptions(endpoint: string | undefined, config: Pick<Config, 'awsCredentialsConfigured'> & Partial<Pick<Config, 'awsRetry'>>): Ec2ClientOptions {
+  const placeholder = endpoint && !config.awsCredentialsConfigured;
   return {
-    endpoint: config.ec2Endpoint,
+    endpoint,
+    maxAttempts: config.awsRetry?.maxAttempts, retryMode: config.awsRetry?.mode,
     ...(placeholder ? { credentials: { accessKeyId: 'local-endpoint', secretAccessKey: 'local-endpoint' } } : {}),
   };
 }

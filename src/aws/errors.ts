@@ -1,4 +1,6 @@
-// One classification of EC2 failures, used by every caller of EC2.
+// One classification of AWS failures, used by every caller of EC2 and of the Price List Query
+// API (whose codes are listed here too: its ThrottlingException is `throttled`, its
+// InternalErrorException `transient`, ...).
 //
 // The AWS SDK v3 does not model EC2's errors: every one arrives as an EC2ServiceException
 // whose `name` is the EC2 error code, so nothing downstream can tell a capacity shortage from
@@ -43,6 +45,8 @@ const INVALID = [
   'UnknownParameter', 'UnexpectedParameter', 'InvalidInstanceType', 'IdempotentParameterMismatch',
   'InvalidAction', 'InvalidQueryParameter', 'MalformedQueryString', 'ValidationError', 'OperationNotPermitted',
   'InvalidBlockDeviceMapping', 'InvalidUserData.Malformed', 'InvalidClientToken',
+  // Price List Query API
+  'InvalidParameterException', 'NotFoundException', 'InvalidNextTokenException',
 ];
 
 /** Credentials that are wrong, unsigned or lack a permission, or an account not opted in (not `InvalidClientToken`: a bad ClientToken). */
@@ -65,6 +69,8 @@ const TRANSIENT = [
   'InternalError', 'InternalFailure', 'Unavailable', 'ServiceUnavailable', 'ServiceUnavailableException',
   'RequestTimeout', 'RequestTimeoutException', 'RequestExpired', 'IDPCommunicationError', 'TimeoutError',
   'AbortError', 'PendingVerification',
+  // Price List Query API: a paging token that expired mid-way; the next attempt starts over.
+  'InternalErrorException', 'ExpiredNextTokenException',
 ];
 
 /** Node and SDK codes of failures that happen before any HTTP answer arrives. */

@@ -3,6 +3,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { createInventoryRepository } from './inventory';
 import { createLedger } from './ledger';
+import { createOnDemandPriceRepository } from './on-demand-prices';
 import { createRegionStatusRepository } from './region-status';
 import type { SecretBox } from './secret-box';
 import { createSecretRepository } from './secrets';
@@ -18,6 +19,7 @@ export function createActivityRepositories(db: PrismaClient, box: SecretBox) {
     secrets: createSecretRepository(db, box),
     regionStatus: createRegionStatusRepository(db),
     spotPrices: createSpotPriceRepository(db),
+    onDemandPrices: createOnDemandPriceRepository(db),
     workerTypeStatus: createWorkerTypeStatusRepository(db),
   };
 }

@@ -2,7 +2,7 @@
 // offerings to launch and which instances to terminate, with the reasons. Pure, so the
 // workflow can run it deterministically and tests can tabulate it.
 import { capacityChange } from './capacity';
-import { rankOfferings, selectLaunches, type Cooldown, type Offering, type SpotQuote } from './offerings';
+import { rankOfferings, selectLaunches, type Cooldown, type OnDemandQuote, type Offering, type SpotQuote } from './offerings';
 import type { PlanningDefinition } from './planning-definition';
 
 import type { LedgerCapacity } from './capacity-states';
@@ -19,6 +19,8 @@ export interface IterationInput {
   allowedRegions: readonly string[];
   zones: Readonly<Record<string, readonly string[]>>;
   spotQuotes: readonly SpotQuote[];
+  /** Known on-demand prices per region (src/domain/on-demand-quotes.ts); a type without one is never launched on-demand there. */
+  onDemandQuotes: readonly OnDemandQuote[];
   cooldowns: readonly Cooldown[];
   now: number;
   /** Consecutive earlier iterations that found too much capacity. */

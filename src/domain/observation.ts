@@ -2,7 +2,7 @@
 // state: its JSON shape is a wire format that recorded histories replay against.
 import type { LedgerCapacity } from './capacity-states';
 import type { UnregisteredInstance } from './iteration-plan';
-import type { SpotQuote } from './offerings';
+import type { OnDemandQuote, SpotQuote } from './offerings';
 import type { PlanningDefinition } from './planning-definition';
 
 export interface Observation {
@@ -13,6 +13,12 @@ export interface Observation {
   unstarted: UnregisteredInstance[];
   zones: Record<string, string[]>;
   spotQuotes: SpotQuote[];
+  /**
+   * Stored on-demand prices of the definition's types in its regions (at most
+   * ON_DEMAND_PRICE_MAX_AGE_MS old). Absent only in observations recorded before prices were
+   * stored: replaying those uses the prices they were planned with (workflows/pre-stored-on-demand-prices.ts).
+   */
+  onDemandQuotes?: OnDemandQuote[];
   /**
    * The worker's configuration now, which the loop follows from this iteration on. Absent in
    * observations recorded before it existed: the loop then keeps its start input.

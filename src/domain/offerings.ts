@@ -1,12 +1,14 @@
 // Which (region, zone, instance type, market) to launch, cheapest price per unit of utility
 // first. Pure: prices, zones and cooldowns come in; a ranked list comes out.
 import type { Bid } from './launch-spec';
-import { ON_DEMAND_USD_PER_HOUR } from './on-demand-prices';
 import type { PlanningDefinition } from './planning-definition';
 
 export type Market = 'spot' | 'on-demand';
 
 export interface SpotQuote { region: string; zone: string; instanceType: string; price: number }
+
+/** The on-demand list price (USD per instance-hour) of a type in a region, from the AWS Price List. */
+export interface OnDemandQuote { region: string; instanceType: string; price: number }
 
 /** An offering that failed for capacity is skipped until `until` (epoch ms). */
 export interface Cooldown { region: string; zone: string; instanceType: string; market: Market; until: number }
@@ -52,7 +54,11 @@ export interface OfferingInput {
   spotQuotes: readonly SpotQuote[];
   cooldowns: readonly Cooldown[];
   now: number;
-  onDemandPrices?: Readonly<Record<string, number>>;
+  /**
+   * Known on-demand prices per region. A type without one in a region is never launched
+   * on-demand there: without a price, maxPrice cannot be enforced.
+   */
+  onDemandQuotes: readonly OnDemandQuote[];
 }
 
 const round6 = (n: number) => Math.ceil(n * 1e6) / 1e6;
@@ -75,7 +81,6 @@ function coolingDown(input: OfferingInput, o: Pick<Offering, 'region' | 'zone' |
  */
 export function rankOfferings(input: OfferingInput): Offering[] {
   const { definition: def } = input;
-  const onDemand = input.onDemandPrices ?? ON_DEMAND_USD_PER_HOUR;
   const result: Offering[] = [];
   for (const { region } of def.regions.filter((r) => input.allowedRegions.includes(r.region))) {
     for (const zone of zonesFor(input, region)) {
@@ -83,7 +88,7 @@ export function rankOfferings(input: OfferingInput): Offering[] {
         const base = { region, zone, instanceType, capacity, utility, maxHourlyPrice: round6(def.maxPrice * utility) };
         const spot = input.spotQuotes.find((q) => q.region === region && q.zone === zone && q.instanceType === instanceType);
         if ((def.canUseSpot ?? true) && spot) result.push({ ...base, market: 'spot', price: spot.price, pricePerUtility: spot.price / utility });
-        const od = onDemand[instanceType];
+        const od = input.onDemandQuotes.find((q) => q.region === region && q.instanceType === instanceType)?.price;
         if (def.canUseOndemand && od !== undefined) result.push({ ...base, market: 'on-demand', price: od, pricePerUtility: od / utility });
       }
     }

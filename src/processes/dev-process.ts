@@ -49,8 +49,9 @@ export async function startDevDependencies(config: Config, logger: Logger): Prom
   if (!config.ec2Endpoint && !config.awsCredentialsConfigured) {
     const moto = await startMoto();
     stops.push(moto.stop);
-    next = { ...next, ec2Endpoint: moto.url };
+    next = { ...next, ec2Endpoint: moto.url, pricingDisabled: !config.pricingEndpoint };
     notes.push(`EC2:          moto at ${moto.url} (set AWS credentials to use real AWS)`);
+    if (!config.pricingEndpoint) notes.push('Prices:       no AWS Price List without AWS credentials, so no on-demand prices (spot only)');
   }
 
   if (!config.queue) {

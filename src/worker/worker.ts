@@ -5,8 +5,9 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { DEFAULT_SETTINGS } from '../../activities/deps';
-import { createEc2Clients, ec2OptionsFor } from '../aws/ec2-clients';
+import { awsClientOptions, createEc2Clients, ec2OptionsFor } from '../aws/ec2-clients';
 import { createEc2Gateway, type Ec2Gateway } from '../aws/ec2-gateway';
+import { createPricingGateway, NO_PRICE_LIST, type PricingGateway } from '../aws/pricing';
 import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createActivityRepositories } from '../db/activity-repositories';
@@ -24,11 +25,13 @@ function tokenKeyFrom(secretsKey: Buffer): Buffer {
   return createHmac('sha256', secretsKey).update('launch-security-tokens').digest();
 }
 
-export function buildActivityDeps(config: Config, db: PrismaClient, overrides: { ec2?: Ec2Gateway; queue?: QueueClient } = {}): ActivityDeps {
+export function buildActivityDeps(config: Config, db: PrismaClient, overrides: { ec2?: Ec2Gateway; queue?: QueueClient; pricing?: PricingGateway } = {}): ActivityDeps {
   if (!config.secretsKey) throw new Error('secretsKey must be resolved before the worker starts');
   return {
     repos: createActivityRepositories(db, new SecretBox(config.secretsKey)),
     ec2: overrides.ec2 ?? createEc2Gateway(createEc2Clients(ec2OptionsFor(config))),
+    pricing: overrides.pricing ?? (config.pricingDisabled ? NO_PRICE_LIST
+      : createPricingGateway({ ...awsClientOptions(config.pricingEndpoint, config), region: config.pricingRegion })),
     queue: overrides.queue ?? createQueueClient(config.queue ?? { rootUrl: config.taskclusterRootUrl }),
     tokenKey: tokenKeyFrom(config.secretsKey),
     now: () => new Date(),

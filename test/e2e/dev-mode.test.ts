@@ -14,6 +14,7 @@ import { freePort } from '../../src/dev/local-host';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { prepareFixtures } from '../support/environment';
 import { startEc2Proxy, type Ec2Proxy } from '../support/ec2-proxy';
+import { startPricingStandIn, type PricingStandIn } from '../support/pricing-standin';
 import { eventually } from '../support/eventually';
 import { workerTypeDefinition } from '../support/fixtures';
 import { MOTO_URL_ENV } from '../support/global-services';
@@ -33,6 +34,7 @@ const WT = 'dev-builder';
 let database: TestDatabase;
 let temporal: TestWorkflowEnvironment;
 let proxy: Ec2Proxy;
+let pricing: PricingStandIn;
 let dev: ChildProcess | undefined;
 let imds: Imds | undefined;
 const output: string[] = [];
@@ -60,8 +62,8 @@ let apiPort = 0;
 let rootPort = 0;
 
 beforeAll(async () => {
-  [database, temporal, proxy, apiPort, rootPort] = await Promise.all([
-    createTestDatabase(), startTestTemporal(), startEc2Proxy(process.env[MOTO_URL_ENV]!), freePort(), freePort(),
+  [database, temporal, proxy, apiPort, rootPort, pricing] = await Promise.all([
+    createTestDatabase(), startTestTemporal(), startEc2Proxy(process.env[MOTO_URL_ENV]!), freePort(), freePort(), startPricingStandIn(),
   ]);
   await prepareFixtures(() => ec2);
   proxy.setSpotPrices(['a', 'b', 'c'].map((z) => ({ region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.xlarge', price: 0.1 })));
@@ -69,7 +71,7 @@ beforeAll(async () => {
     PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR,
     PORT: String(apiPort), DEV_QUEUE_PORT: String(rootPort), DATA_DIR: dataDir, PROVISIONER_ID,
     DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address, AWS_ENDPOINT_URL_EC2: proxy.url,
-    AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ALLOWED_REGIONS: 'us-west-2',
+    AWS_ENDPOINT_URL_PRICING: pricing.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ALLOWED_REGIONS: 'us-west-2',
     ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1', LOG_LEVEL: 'warn',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
@@ -86,7 +88,7 @@ afterAll(async () => {
   dev?.stdout?.destroy();
   dev?.stderr?.destroy();
   await temporal?.teardown();
-  await Promise.all([database?.drop(), proxy?.close()]);
+  await Promise.all([database?.drop(), proxy?.close(), pricing?.close()]);
   ec2.destroy();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../../src/logger';
 import { startApiProcess } from '../../src/processes/api-process';
 import { startWorkerProcess } from '../../src/processes/worker-process';
 import { startLocalQueueServer, type LocalQueueServer } from '../../src/queue/local-queue-server';
+import { startPricingStandIn, type PricingStandIn } from '../support/pricing-standin';
 import type { AwsProvisionerClient } from '../support/api-harness';
 import { startEc2Proxy, type Ec2Proxy } from '../support/ec2-proxy';
 import { ROOT_TOKEN, SECRETS_KEY, TEST_REGIONS, prepareFixtures } from '../support/environment';
@@ -36,6 +37,8 @@ export interface WorkerReplica { stop(): Promise<void> }
 export interface FaultStack {
   config: Config;
   proxy: Ec2Proxy;
+  /** The Price List the replicas ask for on-demand prices; empty unless a test sets some. */
+  pricing: PricingStandIn;
   queue: LocalQueueServer;
   logger: Logger;
   /** Every log line of every replica, raw JSON text. */
@@ -54,12 +57,12 @@ export interface FaultStack {
 export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADDRESS: string } & Record<string, string>): Promise<FaultStack> {
   const motoUrl = process.env[MOTO_URL_ENV];
   if (!motoUrl) throw new Error(`${MOTO_URL_ENV} is unset: run tests through jest (its global setup starts moto)`);
-  const [proxy, queue] = await Promise.all([startEc2Proxy(motoUrl), startLocalQueueServer()]);
+  const [proxy, queue, pricing] = await Promise.all([startEc2Proxy(motoUrl), startLocalQueueServer(), startPricingStandIn()]);
   proxy.setSpotPrices(SPOT_PRICES);
   const config = loadConfig({
     ROOT_ACCESS_TOKEN: ROOT_TOKEN, SECRETS_KEY, LOG_LEVEL: 'debug', PORT: '0',
     ALLOWED_REGIONS: TEST_REGIONS.join(','), PROVISIONER_ID: `fault-${randomBytes(4).toString('hex')}`,
-    TASKCLUSTER_ROOT_URL: queue.url, AWS_ENDPOINT_URL_EC2: proxy.url,
+    TASKCLUSTER_ROOT_URL: queue.url, AWS_ENDPOINT_URL_EC2: proxy.url, AWS_ENDPOINT_URL_PRICING: pricing.url,
     ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1', ...vars,
   });
   const logs: string[] = [];
@@ -74,7 +77,7 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
   const stops: Array<() => Promise<void>> = [];
   const address = config.temporal.address!;
   return {
-    config, proxy, queue, logger, logs, db, rawEc2,
+    config, proxy, pricing, queue, logger, logs, db, rawEc2,
     setPending: (workerType, n) => queue.setPending(config.provisionerId, workerType, n),
     startApi: async () => {
       const replicaDb = createPrisma(config.databaseUrl!);
@@ -96,7 +99,7 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
     stop: async () => {
       for (const stop of stops.reverse()) await stop().catch(() => undefined);
       await db.$disconnect();
-      await Promise.all([proxy.close(), queue.stop()]);
+      await Promise.all([proxy.close(), queue.stop(), pricing.close()]);
       for (const c of raw.values()) c.destroy();
     },
   };

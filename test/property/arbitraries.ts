@@ -1,6 +1,6 @@
 // Random definitions, prices and ledger states for the property tests of the decisions.
 import fc from 'fast-check';
-import type { SpotQuote } from '../../src/domain/offerings';
+import type { OnDemandQuote, SpotQuote } from '../../src/domain/offerings';
 import type { WorkerTypeDefinition } from '../../src/domain/worker-type';
 
 export const REGIONS = ['us-east-1', 'us-west-2'];
@@ -41,4 +41,7 @@ export const spotQuotesArb: fc.Arbitrary<SpotQuote[]> = fc.array(fc.record({
   return [...unique.values()];
 });
 
-export const onDemandArb = fc.dictionary(fc.constantFrom(...TYPES), fc.double({ min: 0.01, max: 2, noNaN: true }));
+/** On-demand prices for some (region, type) pairs; missing ones have no known price there. */
+export const onDemandArb: fc.Arbitrary<OnDemandQuote[]> = fc.uniqueArray(fc.record({
+  region: fc.constantFrom(...REGIONS), instanceType: fc.constantFrom(...TYPES), price: fc.double({ min: 0.01, max: 2, noNaN: true }),
+}), { maxLength: 8, selector: (q) => `${q.region}/${q.instanceType}` });

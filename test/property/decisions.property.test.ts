@@ -7,7 +7,7 @@ import { planIteration, type IterationInput } from '../../src/domain/iteration-p
 import { rankOfferings } from '../../src/domain/offerings';
 import { REGIONS, ZONES, definitionArb, onDemandArb, spotQuotesArb } from './arbitraries';
 
-const inputArb: fc.Arbitrary<IterationInput & { onDemand: Record<string, number> }> = fc.record({
+const inputArb: fc.Arbitrary<IterationInput> = fc.record({
   definition: definitionArb,
   pendingTasks: fc.option(fc.integer({ min: 0, max: 200 }), { nil: null, freq: 5 }),
   running: fc.integer({ min: 0, max: 20 }),
@@ -22,14 +22,11 @@ const inputArb: fc.Arbitrary<IterationInput & { onDemand: Record<string, number>
   definition: r.definition, pendingTasks: r.pendingTasks,
   capacity: { running: r.running, pending: r.pending, requested: r.requested },
   unregistered: Array.from({ length: Math.min(r.unregisteredCount, r.pending) }, (_, i) => ({ instanceId: `i-${i}`, region: 'us-west-2', capacity: 1, price: 0.1 * (i + 1), launchedAt: i })),
-  allowedRegions: REGIONS, zones: ZONES, spotQuotes: r.spotQuotes, onDemand: r.onDemand,
+  allowedRegions: REGIONS, zones: ZONES, spotQuotes: r.spotQuotes, onDemandQuotes: r.onDemand,
   cooldowns: r.cooled.map((c) => ({ ...c, until: 2_000 })), now: 1_000, excessStreak: r.excessStreak,
 }));
 
-const run = (input: IterationInput & { onDemand: Record<string, number> }) => {
-  // planIteration ranks with the built-in on-demand table; rank again with the random one to check markets and prices.
-  return { plan: planIteration(input), ranked: rankOfferings({ ...input, onDemandPrices: input.onDemand }) };
-};
+const run = (input: IterationInput) => ({ plan: planIteration(input), ranked: rankOfferings(input) });
 
 test('launches never take requested + pending + running capacity past maxCapacity', () => {
   fc.assert(fc.property(inputArb, (input) => {

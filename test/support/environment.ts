@@ -1,6 +1,7 @@
 // Everything one test file needs, real: its own database, its own Temporal dev server, an
 // EC2 proxy in front of the shared moto (counting calls, enforcing ClientToken idempotency,
-// serving prices, injecting faults), the local Queue server and, when asked, the real worker.
+// serving prices, injecting faults), a strict stand-in of the AWS Price List (on-demand
+// prices), the local Queue server and, when asked, the real worker.
 // Test files isolate their EC2 instances by a provisionerId (the Owner tag) of their own.
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -16,6 +17,7 @@ import { createLogger, type Logger } from '../../src/logger';
 import { buildActivityDeps, installTemporalLogging, startWorker, type RunningWorker } from '../../src/worker/worker';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startEc2Proxy, type Ec2Proxy } from './ec2-proxy';
+import { startPricingStandIn, type PricingStandIn } from './pricing-standin';
 import { MOTO_URL_ENV, WORKFLOW_BUNDLE_ENV } from './global-services';
 import { startTestTemporal, type TestTemporalOptions } from './temporal';
 import { FIXTURE_SECURITY_GROUP, fixtureAmis } from './fixtures';
@@ -30,6 +32,8 @@ export interface TestEnvironment {
   db: PrismaClient;
   temporal: TestWorkflowEnvironment;
   ec2Proxy: Ec2Proxy;
+  /** The Price List Query API the worker asks for on-demand prices (AWS_ENDPOINT_URL_PRICING); empty until set. */
+  pricing: PricingStandIn;
   /** The gateway the code under test uses (through the proxy). */
   ec2: Ec2Gateway;
   /** A raw SDK client per region for assertions, straight to moto. */
@@ -57,14 +61,14 @@ export async function startTestEnvironment(env: Record<string, string> = {}, opt
   const motoUrl = process.env[MOTO_URL_ENV];
   if (!motoUrl) throw new Error(`${MOTO_URL_ENV} is unset: run tests through jest (its global setup starts moto)`);
   installTemporalLogging(processLogger);
-  const [database, temporal, ec2Proxy, queue] = await Promise.all([
-    createTestDatabase(), startTestTemporal(options.temporal), startEc2Proxy(motoUrl), startLocalQueueServer(),
+  const [database, temporal, ec2Proxy, queue, pricing] = await Promise.all([
+    createTestDatabase(), startTestTemporal(options.temporal), startEc2Proxy(motoUrl), startLocalQueueServer(), startPricingStandIn(),
   ]);
   const baseEnv = {
     DATABASE_URL: database.url, ROOT_ACCESS_TOKEN: ROOT_TOKEN, SECRETS_KEY, LOG_LEVEL: 'debug',
     ALLOWED_REGIONS: TEST_REGIONS.join(','), PROVISIONER_ID: `test-${randomBytes(4).toString('hex')}`,
     TEMPORAL_ADDRESS: temporal.address, TASKCLUSTER_ROOT_URL: queue.url, AWS_ENDPOINT_URL_EC2: ec2Proxy.url,
-    ITERATION_INTERVAL: '2', INVENTORY_INTERVAL: '2', SPOT_PRICE_INTERVAL: '2', ...env,
+    AWS_ENDPOINT_URL_PRICING: pricing.url, ITERATION_INTERVAL: '2', INVENTORY_INTERVAL: '2', SPOT_PRICE_INTERVAL: '2', ...env,
   };
   const config = loadConfig(baseEnv);
   const logs: string[] = [];
@@ -80,7 +84,7 @@ export async function startTestEnvironment(env: Record<string, string> = {}, opt
   const workers: RunningWorker[] = [];
   await prepareFixtures(rawEc2);
   return {
-    config, database, db, temporal, ec2Proxy, ec2, rawEc2, queue, workflows, logs, logger,
+    config, database, db, temporal, ec2Proxy, pricing, ec2, rawEc2, queue, workflows, logs, logger,
     amiFor: async (region) => {
       const images = await rawEc2(region).send(new DescribeImagesCommand({ Owners: ['amazon'] }));
       const id = images.Images?.find((i) => i.ImageId)?.ImageId;
@@ -100,7 +104,7 @@ export async function startTestEnvironment(env: Record<string, string> = {}, opt
       for (const w of workers) await w.stop();
       await temporal.teardown();
       await db.$disconnect();
-      await Promise.all([database.drop(), ec2Proxy.close(), queue.stop()]);
+      await Promise.all([database.drop(), ec2Proxy.close(), queue.stop(), pricing.close()]);
       for (const c of raw.values()) c.destroy();
     },
   };

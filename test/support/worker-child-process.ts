@@ -28,7 +28,7 @@ export function workerChildEnv(h: ApiHarness, settings: Record<string, string>):
   return {
     PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR,
     DATABASE_URL: h.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, TEMPORAL_NAMESPACE: env.temporal.namespace ?? 'default',
-    AWS_ENDPOINT_URL_EC2: env.ec2Proxy.url, TASKCLUSTER_ROOT_URL: env.queue.url, PUBLIC_URL: h.url,
+    AWS_ENDPOINT_URL_EC2: env.ec2Proxy.url, AWS_ENDPOINT_URL_PRICING: env.pricing.url, TASKCLUSTER_ROOT_URL: env.queue.url, PUBLIC_URL: h.url,
     PROVISIONER_ID: config.provisionerId, SECRETS_KEY, ROOT_ACCESS_TOKEN: ROOT_TOKEN, ALLOWED_REGIONS: config.allowedRegions.join(','),
     LOG_LEVEL: 'info', TEST_WORKFLOW_BUNDLE: process.env[WORKFLOW_BUNDLE_ENV], ...settings,
   };

@@ -25,6 +25,7 @@ test('a complete production environment gives the documented defaults', () => {
     allowedRegions: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-central-1'],
     queue: { rootUrl: 'https://tc.example.com' }, temporal: { address: 'temporal:7233', namespace: 'default' },
     credentialsIssuer: { clientId: 'worker-credentials', accessToken: undefined },
+    awsRetry: { maxAttempts: 2, mode: 'standard' }, pricingRegion: 'us-east-1', pricingEndpoint: undefined, pricingDisabled: false,
   });
   expect(config.timing).toEqual({
     iterationIntervalMs: 30_000, inventoryIntervalMs: 60_000, spotPriceIntervalMs: 300_000,
@@ -56,6 +57,14 @@ test.each([
   ['WORKER_SHUTDOWN_GRACE', 'thirty', 'WORKER_SHUTDOWN_GRACE must be a positive number (got "thirty")'],
   ['TRUST_PROXY', 'maybe', 'TRUST_PROXY must be true or false'],
   ['TASKCLUSTER_CLIENT_ID', 'provisioner', 'TASKCLUSTER_ACCESS_TOKEN is required when TASKCLUSTER_CLIENT_ID is set'],
+  ['AWS_MAX_ATTEMPTS', 'three', 'AWS_MAX_ATTEMPTS must be an integer from 1 to 5 (got "three")'],
+  ['AWS_MAX_ATTEMPTS', '0', 'AWS_MAX_ATTEMPTS must be an integer from 1 to 5 (got "0")'],
+  ['AWS_MAX_ATTEMPTS', '2.5', 'AWS_MAX_ATTEMPTS must be an integer from 1 to 5'],
+  ['AWS_MAX_ATTEMPTS', '6', 'AWS_MAX_ATTEMPTS must be an integer from 1 to 5 (got "6")'],
+  ['AWS_RETRY_MODE', 'aggressive', 'AWS_RETRY_MODE must be one of standard, adaptive, legacy (got "aggressive")'],
+  ['AWS_RETRY_MODE', 'Standard', 'AWS_RETRY_MODE must be one of standard, adaptive, legacy (got "Standard")'],
+  ['AWS_ENDPOINT_URL_PRICING', 'pricing.local', 'AWS_ENDPOINT_URL_PRICING must be an http(s) URL'],
+  ['PRICING_API_REGION', 'us-west-2', 'PRICING_API_REGION must be one of us-east-1, eu-central-1, ap-south-1 (got "us-west-2")'],
 ])('%s=%s is refused: %s', (name, value, message) => {
   expect(problems({ ...production, [name]: value }).join('\n')).toContain(message);
 });
@@ -117,4 +126,18 @@ describe('AUTH_MODE and AUTH_TIMEOUT', () => {
     expect(problems({ AUTH_MODE: 'taskcluster', TASKCLUSTER_CLIENT_ID: 'p', TASKCLUSTER_ACCESS_TOKEN: 'x' }, 'dev').join('\n'))
       .toContain('AUTH_MODE=taskcluster requires TASKCLUSTER_ROOT_URL');
   });
+});
+
+test.each([
+  [{ AWS_MAX_ATTEMPTS: '1' }, { maxAttempts: 1, mode: 'standard' }],
+  [{ AWS_MAX_ATTEMPTS: '5', AWS_RETRY_MODE: 'adaptive' }, { maxAttempts: 5, mode: 'adaptive' }],
+  [{ AWS_RETRY_MODE: 'legacy' }, { maxAttempts: 2, mode: 'legacy' }],
+  [{ AWS_MAX_ATTEMPTS: '', AWS_RETRY_MODE: '' }, { maxAttempts: 2, mode: 'standard' }],
+])('the SDK retry settings %j give %j', (env, awsRetry) => {
+  expect(loadConfig({ ...production, ...env }).awsRetry).toEqual(awsRetry);
+});
+
+test('the Price List endpoint and region are settings', () => {
+  expect(loadConfig({ ...production, AWS_ENDPOINT_URL_PRICING: 'http://127.0.0.1:4566', PRICING_API_REGION: 'ap-south-1' }))
+    .toMatchObject({ pricingEndpoint: 'http://127.0.0.1:4566', pricingRegion: 'ap-south-1' });
 });

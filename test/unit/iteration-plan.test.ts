@@ -17,7 +17,7 @@ function input(o: Partial<IterationInput> & { min?: number; max?: number } = {})
     pendingTasks: 0, capacity: { running: 0, pending: 0, requested: 0 }, unregistered: [],
     allowedRegions: ['us-west-2'], zones: { 'us-west-2': ['us-west-2a'] },
     spotQuotes: [{ region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.xlarge', price: 0.1 }],
-    cooldowns: [], now: 0, excessStreak: 0, limits: { perOffering: 100, maxLaunches: 100 }, ...rest,
+    onDemandQuotes: [], cooldowns: [], now: 0, excessStreak: 0, limits: { perOffering: 100, maxLaunches: 100 }, ...rest,
   };
 }
 const booting = (id: string, price = 0.1, launchedAt = 0) => ({ instanceId: id, region: 'us-west-2', capacity: 1, price, launchedAt });

@@ -21,7 +21,11 @@ function input(overrides: Partial<OfferingInput> & { def?: Partial<OfferingInput
     ],
     cooldowns: [],
     now: 1_000_000,
-    onDemandPrices: { 'c5.xlarge': 0.17, 'c5.2xlarge': 0.34 },
+    // us-east-1 list prices; us-west-2 dearer for c5.xlarge (as list prices differ by region).
+    onDemandQuotes: [
+      { region: 'us-east-1', instanceType: 'c5.xlarge', price: 0.17 }, { region: 'us-east-1', instanceType: 'c5.2xlarge', price: 0.34 },
+      { region: 'us-west-2', instanceType: 'c5.xlarge', price: 0.19 }, { region: 'us-west-2', instanceType: 'c5.2xlarge', price: 0.34 },
+    ],
     ...rest,
   };
 }
@@ -35,7 +39,9 @@ test.each([
   ['an offering on cooldown is skipped until it expires', input({ cooldowns: [{ region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.2xlarge', market: 'spot', until: 2_000_000 }] }), ['spot:us-west-2b:c5.xlarge', 'spot:us-west-2a:c5.xlarge', 'spot:us-east-1a:c5.xlarge']],
   ['an expired cooldown no longer applies', input({ cooldowns: [{ region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.2xlarge', market: 'spot', until: 999_999 }] }), ['spot:us-west-2a:c5.2xlarge', 'spot:us-west-2b:c5.xlarge', 'spot:us-west-2a:c5.xlarge', 'spot:us-east-1a:c5.xlarge']],
   ['no spot when canUseSpot is false, and no on-demand unless allowed', input({ def: { canUseSpot: false } }), []],
-  ['on-demand only when allowed, after cheaper spot', input({ def: { canUseOndemand: true, maxPrice: 0.2 } }), ['spot:us-west-2a:c5.2xlarge', 'spot:us-west-2b:c5.xlarge', 'spot:us-west-2a:c5.xlarge', 'on-demand:us-east-1a:c5.2xlarge', 'on-demand:us-east-1a:c5.xlarge', 'on-demand:us-west-2a:c5.2xlarge', 'on-demand:us-west-2a:c5.xlarge', 'on-demand:us-west-2b:c5.2xlarge', 'on-demand:us-west-2b:c5.xlarge']],
+  ['on-demand only when allowed, after cheaper spot', input({ def: { canUseOndemand: true, maxPrice: 0.2 } }), ['spot:us-west-2a:c5.2xlarge', 'spot:us-west-2b:c5.xlarge', 'spot:us-west-2a:c5.xlarge', 'on-demand:us-east-1a:c5.2xlarge', 'on-demand:us-east-1a:c5.xlarge', 'on-demand:us-west-2a:c5.2xlarge', 'on-demand:us-west-2b:c5.2xlarge', 'on-demand:us-west-2a:c5.xlarge', 'on-demand:us-west-2b:c5.xlarge']],
+  ['on-demand at each region\'s own price: dearer us-west-2 above maxPrice, us-east-1 within', input({ def: { canUseOndemand: true, canUseSpot: false, maxPrice: 0.18 }, allowedRegions: ['us-west-2', 'us-east-1'] }), ['on-demand:us-east-1a:c5.2xlarge', 'on-demand:us-east-1a:c5.xlarge', 'on-demand:us-west-2a:c5.2xlarge', 'on-demand:us-west-2b:c5.2xlarge']],
+  ['a type without an on-demand price in a region is not launched on-demand there', input({ def: { canUseOndemand: true, canUseSpot: false }, onDemandQuotes: [{ region: 'us-west-2', instanceType: 'c5.xlarge', price: 0.19 }] }), ['on-demand:us-west-2a:c5.xlarge', 'on-demand:us-west-2b:c5.xlarge']],
   ['on-demand over maxPrice is never chosen', input({ def: { canUseOndemand: true, canUseSpot: false, maxPrice: 0.16 } }), []],
   ['no price known: not eligible', input({ spotQuotes: [] }), []],
 ])('%s', (_name, inp, expected) => {

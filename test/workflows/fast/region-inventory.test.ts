@@ -1,6 +1,6 @@
 // The region inventory loop on the real workflow with strict fake activities: passes, the
-// refreshNow signal, the spot price cadence, intervals taken from each pass's summary, failed
-// passes and continue-as-new.
+// refreshNow signal, the spot price cadence, the daily on-demand price refresh, intervals taken
+// from each pass's summary, failed passes and continue-as-new.
 import type { InventorySummary } from '../../../activities/inventory';
 import { inventoryPassesQuery, refreshNowSignal } from '../../../workflows/messages';
 import { regionWorkflowId } from '../../../workflows/names';
@@ -17,16 +17,22 @@ interface Behaviour {
   /** Fail the n-th call (from 1) of these activities. */
   failRegionPass?: number;
   failPriceRefresh?: number;
+  failOnDemandRefresh?: number;
 }
 
 function regionFakes(region: string, b: Behaviour): Fakes {
-  const count = { region: 0, prices: 0 };
+  const count = { region: 0, prices: 0, onDemand: 0 };
   const same = (name: string) => expect(name).toBe(region);
   return {
     refreshSpotPrices: (name) => {
       same(name);
       if (++count.prices === b.failPriceRefresh) throw failure('DescribeSpotPriceHistory failed', 'Ec2Error');
       return { zones: 2, prices: 4 };
+    },
+    refreshOnDemandPrices: (req) => {
+      same(req.region);
+      if (++count.onDemand === b.failOnDemandRefresh) throw failure('GetProducts: ThrottlingException: Rate exceeded', 'throttled');
+      return { asked: 2, prices: 2, unpriced: [] };
     },
     refreshRegion: (name): InventorySummary => {
       same(name);
@@ -52,7 +58,9 @@ test('passes follow the intervals of their summaries; spot prices come first, th
     // The start input says an hour for both: only the summaries' values can make this loop fast.
     const handle = await start(s, { region, intervalMs: HOUR_MS, priceIntervalMs: HOUR_MS });
     await until(() => s.fakes.calls('refreshSpotPrices').length >= 2, 'a second price refresh', 2 * PROMPTLY_MS);
-    expect(s.fakes.sequence().slice(0, 3)).toEqual(['refreshSpotPrices', 'refreshRegion', 'refreshRegion']);
+    expect(s.fakes.sequence().slice(0, 4)).toEqual(['refreshSpotPrices', 'refreshOnDemandPrices', 'refreshRegion', 'refreshRegion']);
+    // On-demand prices: every type at the first pass, then not again within the day.
+    expect(s.fakes.calls('refreshOnDemandPrices').map((c) => c.args[0])).toEqual([{ region, onlyMissing: false }]);
     const prices = s.fakes.calls('refreshSpotPrices').slice(0, 2).map((c) => c.scheduledAt);
     const passTimes = s.fakes.calls('refreshRegion').map((c) => c.scheduledAt);
     for (let i = 1; i < prices.length; i++) {
@@ -65,14 +73,17 @@ test('passes follow the intervals of their summaries; spot prices come first, th
   });
 });
 
-test('refreshNow wakes a sleeping loop at once and refreshes the spot prices too', async () => {
+test('refreshNow wakes a sleeping loop at once, refreshes the spot prices and fetches only missing on-demand prices', async () => {
   const region = uniqueName('region');
   await scenario(temporal(), regionFakes(region, { intervalMs: HOUR_MS, priceIntervalMs: HOUR_MS }), async (s) => {
     const handle = await start(s, { region, intervalMs: 20, priceIntervalMs: HOUR_MS });
     await untilAsleep(handle);
     await handle.signal(refreshNowSignal);
     await until(async () => (await handle.query(inventoryPassesQuery)) === 2, 'a second pass');
-    expect(s.fakes.sequence()).toEqual(['refreshSpotPrices', 'refreshRegion', 'refreshSpotPrices', 'refreshRegion']);
+    expect(s.fakes.sequence()).toEqual([
+      'refreshSpotPrices', 'refreshOnDemandPrices', 'refreshRegion', 'refreshSpotPrices', 'refreshOnDemandPrices', 'refreshRegion',
+    ]);
+    expect(s.fakes.calls('refreshOnDemandPrices').map((c) => c.args[0].onlyMissing)).toEqual([false, true]);
     // It slept for the summary's hour, not the start input's 20 ms.
     expect((await timerDurations(handle))[0]).toBe(HOUR_MS);
   });
@@ -80,18 +91,19 @@ test('refreshNow wakes a sleeping loop at once and refreshes the spot prices too
 
 test('a failed pass is recorded and counted, and the next pass comes at the next interval; failed prices are retried', async () => {
   const region = uniqueName('region');
-  const fakes = regionFakes(region, { intervalMs: 20, priceIntervalMs: HOUR_MS, failRegionPass: 1, failPriceRefresh: 1 });
+  const fakes = regionFakes(region, { intervalMs: 20, priceIntervalMs: HOUR_MS, failRegionPass: 1, failPriceRefresh: 1, failOnDemandRefresh: 1 });
   await scenario(temporal(), fakes, async (s) => {
     const handle = await start(s, { region, intervalMs: 20, priceIntervalMs: HOUR_MS });
     await passes(s, 3);
-    expect(s.fakes.sequence().slice(0, 6)).toEqual([
-      'refreshSpotPrices', 'refreshRegion', 'recordRegionError', 'refreshSpotPrices', 'refreshRegion', 'refreshRegion',
+    // A failed on-demand refresh is tried again in 15 minutes, not at the next pass.
+    expect(s.fakes.sequence().slice(0, 7)).toEqual([
+      'refreshSpotPrices', 'refreshOnDemandPrices', 'refreshRegion', 'recordRegionError', 'refreshSpotPrices', 'refreshRegion', 'refreshRegion',
     ]);
     expect(await handle.query(inventoryPassesQuery)).toBeGreaterThanOrEqual(2);
   });
 });
 
-test('the loop continues as new after iterationsPerRun, carrying its pass count and the time of the last price refresh', async () => {
+test('the loop continues as new after iterationsPerRun, carrying its pass count and the times of its price refreshes', async () => {
   const region = uniqueName('region');
   await scenario(temporal(), regionFakes(region, { intervalMs: 20, priceIntervalMs: HOUR_MS }), async (s) => {
     const first = await start(s, { region, intervalMs: 20, priceIntervalMs: HOUR_MS, iterationsPerRun: 2 });
@@ -103,5 +115,6 @@ test('the loop continues as new after iterationsPerRun, carrying its pass count 
     // Counting on across runs; prices were refreshed once, as the hour has not passed in any run.
     expect(await current.query(inventoryPassesQuery)).toBeGreaterThanOrEqual(4);
     expect(s.fakes.calls('refreshSpotPrices')).toHaveLength(1);
+    expect(s.fakes.calls('refreshOnDemandPrices')).toHaveLength(1);
   });
 });

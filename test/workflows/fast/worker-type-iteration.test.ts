@@ -115,3 +115,27 @@ test.each([
     await until(() => strict.violations.length > 0, 'a violation');
   })).rejects.toThrow(error);
 });
+
+test.each([
+  // An observation made now: the stored price of the region, which is within maxPrice.
+  ['the stored price of the region', { onDemandQuotes: [{ region: 'us-west-2', instanceType: 'c5.xlarge', price: 0.2 }] }, 0.2],
+  // A stored price above maxPrice (0.5): refused, nothing launched.
+  ['a stored price above maxPrice: nothing', { onDemandQuotes: [{ region: 'us-west-2', instanceType: 'c5.xlarge', price: 0.6 }] }, undefined],
+  // No stored price for the region: never on-demand.
+  ['no stored price in the region: nothing', { onDemandQuotes: [{ region: 'us-east-1', instanceType: 'c5.xlarge', price: 0.2 }] }, undefined],
+  // An observation recorded before prices were stored (no field): replayed with the list it was planned with.
+  ['an observation recorded before stored prices: the list it was planned with', {}, 0.17],
+])('on-demand launches use %s', async (_name, quotes, price) => {
+  const wt = uniqueName('on-demand');
+  const definition = { ...observation().definition, canUseSpot: false, canUseOndemand: true };
+  const obs = { ...observation({ definition, spotQuotes: [] }), onDemandQuotes: undefined, ...quotes };
+  await scenario(temporal(), loopFakes(wt, { pendingTasks: 1, observe: () => obs }), async ({ client, taskQueue, fakes }) => {
+    await client.workflow.start<typeof workerTypeWorkflow>('workerTypeWorkflow', {
+      taskQueue, workflowId: workerTypeWorkflowId(wt), args: [loopInput(wt, { intervalMs: HOUR_MS })],
+    });
+    await until(() => fakes.calls('recordIteration').length === 1, 'the first report');
+    const offerings = fakes.calls('launchInstance').map((c) => c.args[0].offering);
+    if (price === undefined) expect(offerings).toEqual([]);
+    else expect(offerings.map((o) => [o.region, o.market, o.instanceType, o.price])).toEqual([['us-west-2', 'on-demand', 'c5.xlarge', price]]);
+  });
+});

@@ -31,7 +31,7 @@ export interface Call<K extends ActivityName = ActivityName> {
 const ACTIVITY_NAMES = {
   observeWorkerType: true, listWorkerTypeNames: true, countPendingTasks: true, launchInstance: true,
   terminateInstances: true, terminateAllOfWorkerType: true, sweepRegion: true, refreshRegion: true,
-  recordRegionError: true, refreshSpotPrices: true, recordIteration: true, recordLoopFailure: true,
+  recordRegionError: true, refreshSpotPrices: true, refreshOnDemandPrices: true, recordIteration: true, recordLoopFailure: true,
 } as const satisfies Record<ActivityName, true>;
 
 /** A deliberate, non-retryable activity failure (retries would only slow the test down). */

@@ -23,6 +23,7 @@ export function observation(overrides: Partial<Observation> = {}): Observation {
       { region: 'us-west-2', zone: 'us-west-2b', instanceType: 'c5.xlarge', price: 0.2 },
       { region: 'us-east-1', zone: 'us-east-1a', instanceType: 'c5.xlarge', price: 0.15 },
     ],
+    onDemandQuotes: [],
     ...overrides,
   };
 }
