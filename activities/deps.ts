@@ -4,6 +4,7 @@ import type { Ec2Gateway } from '../src/aws/ec2-gateway';
 import type { PricingGateway } from '../src/aws/pricing';
 import type { ActivityRepositories } from '../src/db/activity-repositories';
 import { ON_DEMAND_PRICE_MAX_AGE_MS } from '../src/domain/on-demand-quotes';
+import type { WorkerMetrics } from '../src/metrics/registry';
 import type { QueueClient } from '../src/queue/queue-client';
 
 export interface ProvisionerSettings {
@@ -48,6 +49,8 @@ export interface ActivityDeps {
   tokenKey: Buffer;
   settings: ProvisionerSettings;
   now: () => Date;
+  /** The worker process's metrics (src/metrics/registry.ts), one registry per deps. */
+  metrics: WorkerMetrics;
 }
 
 /** Settings operators cannot change; the configurable ones (and their defaults) come from src/config.ts Timing. */

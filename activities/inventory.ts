@@ -27,6 +27,7 @@ export function inventoryActivities(deps: ActivityDeps) {
       if (ids.length === 0) continue;
       await deps.ec2.terminateInstances(region, ids);
       reaped[reason] = ids.length;
+      deps.metrics.reaped.inc({ region, reason }, ids.length);
       log.warn('instances reaped', { region, reason, count: ids.length });
     }
     return reaped;
@@ -47,7 +48,9 @@ export function inventoryActivities(deps: ActivityDeps) {
       for (const adoption of plan.adoptions) await inventory.adopt(adoption, now);
       await inventory.markVanished(plan.vanished);
       const reaped = await reap(region, plan.reap);
-      await regionStatus.recordSuccess(region, deps.now());
+      const done = deps.now();
+      await regionStatus.recordSuccess(region, done);
+      deps.metrics.inventoryDone(region, done.getTime());
       return {
         region, seen: sightings.length, updated: plan.sightings.length, vanished: plan.vanished.length,
         adopted: plan.adoptions.length, reaped,

@@ -52,6 +52,7 @@ export function launchActivities(deps: ActivityDeps) {
     });
     if (!built.ok) {
       await ledger.recordLaunchFailed(clientToken, 'invalid launch specification');
+      deps.metrics.launchFailures.inc({ worker_type: workerType, code: 'InvalidLaunchSpecifications' });
       return { outcome: 'invalid', code: 'InvalidLaunchSpecifications', message: built.reasons.join('; ') };
     }
     const expiration = new Date(reservation.launched.getTime() + deps.settings.secretLifetimeMs);
@@ -68,6 +69,7 @@ export function launchActivities(deps: ActivityDeps) {
         tags: instanceTags(deps.settings.provisionerId, workerType),
       });
       await ledger.recordLaunched(clientToken, { ...launched, imageId: String(launchSpec.ImageId ?? '') });
+      deps.metrics.launches.inc({ worker_type: workerType, region: offering.region, instance_type: offering.instanceType, market: offering.market });
       log.info('instance launched', { workerType, instanceId: launched.instanceId, region: offering.region, zone: launched.zone, instanceType: offering.instanceType, market: offering.market });
       return { outcome: 'launched', instanceId: launched.instanceId, zone: launched.zone };
     } catch (err) {
@@ -82,6 +84,7 @@ export function launchActivities(deps: ActivityDeps) {
       }
       await ledger.recordLaunchFailed(clientToken, `launch failed: ${err.code}`);
       await secrets.remove(securityToken);
+      deps.metrics.launchFailures.inc({ worker_type: workerType, code: err.code });
       if (err.kind === 'capacity') return { outcome: 'capacity', code: err.code };
       return { outcome: 'invalid', code: err.code, message: err.message };
     }

@@ -22,6 +22,7 @@ export function priceActivities(deps: ActivityDeps) {
       const points = types.length === 0 ? [] : await deps.ec2.spotPriceHistory(region, new Date(now.getTime() - PRICE_WINDOW_MS), types);
       const highest = highestPrices(points, zones);
       await spotPrices.recordRefresh(region, zones, highest, now);
+      deps.metrics.spotPricesRefreshed(region, highest);
       return { zones: zones.length, prices: highest.length };
     },
 

@@ -50,7 +50,9 @@ export function terminateActivities(deps: ActivityDeps) {
         heartbeat({ region });
       }
       const all = new Map([...known, ...found].map((i) => [i.instanceId, i]));
-      return terminate([...all.values()], req.reason);
+      const count = await terminate([...all.values()], req.reason);
+      if (count > 0) deps.metrics.terminations.inc({ worker_type: req.workerType, reason: req.reason }, count);
+      return count;
     },
 
     /** Every instance carrying our Owner tag in one region, orphans included. */

@@ -54,6 +54,17 @@ export interface Config {
   dataDir: string;
   /** Dev mode: port of the local root URL (the local Queue, and the API forwarded under it). */
   devQueuePort: number;
+  monitoring: MonitoringSettings;
+}
+
+/** Where the worker serves its metrics and health (the API serves them on its own port, src/api/monitoring.ts). */
+export interface MonitoringSettings {
+  /** The worker's /metrics, /healthz and /readyz listener; 0 picks a free port (tests). */
+  workerMetricsPort: number;
+  /** The Temporal SDK's own Prometheus exporter (a listener of the SDK's native runtime); 0 turns it off. */
+  temporalMetricsPort: number;
+  /** Interface both listeners bind to. */
+  metricsHost: string;
 }
 
 /**
@@ -158,6 +169,7 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const timing = parseTiming(env, problems);
   const devQueuePort = parsePort('DEV_QUEUE_PORT', env.DEV_QUEUE_PORT, 5558, problems);
   const rateLimitWritesPerMinute = parsePositiveInteger('RATE_LIMIT_WRITES_PER_MINUTE', env.RATE_LIMIT_WRITES_PER_MINUTE, 600, problems);
+  const monitoring = parseMonitoring(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode, port, databaseUrl, publicUrl: publicUrl.replace(/\/+$/, ''), provisionerId, rootAccessToken, secretsKey,
@@ -165,8 +177,20 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
     taskclusterRootUrl, allowedRegions, logLevel, auth, trustProxy, temporal, ec2Endpoint, pricingEndpoint, pricingRegion, pricingDisabled: false,
     awsRetry,
     awsCredentialsConfigured, queue, timing,
-    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort,
+    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort, monitoring,
   };
+}
+
+function parseMonitoring(env: Env, problems: string[]): MonitoringSettings {
+  const workerMetricsPort = parsePort('WORKER_METRICS_PORT', env.WORKER_METRICS_PORT, 9464, problems);
+  const temporalMetricsPort = parsePort('TEMPORAL_METRICS_PORT', env.TEMPORAL_METRICS_PORT, 9465, problems);
+  if (temporalMetricsPort !== 0 && temporalMetricsPort === workerMetricsPort) {
+    problems.push(`TEMPORAL_METRICS_PORT and WORKER_METRICS_PORT must differ (both are ${workerMetricsPort})`);
+  }
+  const metricsHost = env.METRICS_HOST || '0.0.0.0';
+  // An address the SDK's exporter can bind to as host:port: a name or IPv4 literal, no scheme or port.
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(metricsHost)) problems.push(`METRICS_HOST must be a host name or IPv4 address (got "${metricsHost}")`);
+  return { workerMetricsPort, temporalMetricsPort, metricsHost };
 }
 
 function parsePort(name: string, raw: string | undefined, fallback: number, problems: string[]): number {

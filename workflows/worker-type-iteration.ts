@@ -27,12 +27,17 @@ function clientToken(iteration: number, round: number, slot: number): string {
   return `${wf.workflowInfo().firstExecutionRunId}-${iteration}-${round}-${slot}`;
 }
 
-export async function runIteration(input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState, obs: Observation): Promise<void> {
+/** When a pass began and when it was due (ms since the epoch, workflow time), for the report. */
+export interface PassTiming { startedAt: number; plannedAt?: number }
+
+export async function runIteration(input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState, obs: Observation, timing?: PassTiming): Promise<void> {
   const now = Date.now();
   state.cooldowns = state.cooldowns.filter((c) => c.until > now);
   const report: IterationReport = {
     workerType: input.workerType, iteration: state.iteration, at: new Date(now).toISOString(), pendingTasks: null, queueError: null,
     capacity: obs.capacity, change: 0, launched: [], launchFailures: [], terminated: [], notes: [],
+    ...(timing ? { startedAt: new Date(timing.startedAt).toISOString() } : {}),
+    ...(timing?.plannedAt === undefined ? {} : { plannedAt: new Date(timing.plannedAt).toISOString() }),
   };
   try {
     report.pendingTasks = await queue.countPendingTasks(input.workerType);

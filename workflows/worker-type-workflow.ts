@@ -10,7 +10,7 @@ import type { Cooldown } from '../src/domain/offerings';
 import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAllSignal } from './messages';
 import { failureKind, failureMessage, publicFailure } from './failures';
 import { describeReport } from './report-details';
-import { runIteration } from './worker-type-iteration';
+import { runIteration, type PassTiming } from './worker-type-iteration';
 import { LOOP_DATA, LOOP_EC2 } from './activity-options';
 
 export interface WorkerTypeWorkflowInput {
@@ -53,16 +53,20 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
   const startIteration = state.iteration;
   const live = { ...input };
 
+  let plannedAt: number | undefined; // unknown for the first pass of a run
   for (;;) {
     woken = false; // a signal that arrives during the pass wakes the next one at once
-    const next = await provisionOnce(live, state);
+    const next = await provisionOnce(live, state, { startedAt: Date.now(), plannedAt });
+    plannedAt = undefined;
     if (typeof next === 'object') {
       if (woken) continue; // re-created (or changed) while it was being removed
       return next.done;
     }
     if (next === 'again') continue;
     const interval = Math.round(live.intervalMs * (0.9 + 0.2 * Math.random()));
-    await wf.condition(() => woken, interval);
+    const deadline = Date.now() + interval;
+    // Workflow time after the wait is when the worker took it up: lateness is worker backlog or downtime.
+    plannedAt = (await wf.condition(() => woken, interval)) ? Date.now() : deadline;
     const perRun = input.iterationsPerRun ?? 500;
     if (wf.workflowInfo().continueAsNewSuggested || state.iteration - startIteration >= perRun) {
       await wf.condition(wf.allHandlersFinished);
@@ -99,7 +103,9 @@ async function survive<T>(what: string, workerType: string, state: WorkerTypeLoo
  * One pass: pending terminate-all, observation, then an iteration; or the end of a removed
  * worker type. `input` is the loop's live settings: the observation updates them in place.
  */
-async function provisionOnce(input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState): Promise<'sleep' | 'again' | { done: string }> {
+async function provisionOnce(
+  input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState, timing: PassTiming,
+): Promise<'sleep' | 'again' | { done: string }> {
   const { workerType } = input;
   if (state.terminateAllRequests > 0) {
     const requests = state.terminateAllRequests;
@@ -124,7 +130,7 @@ async function provisionOnce(input: WorkerTypeWorkflowInput, state: WorkerTypeLo
   }
   if (observation.settings) Object.assign(input, observation.settings);
   state.iteration++;
-  await runIteration(input, state, observation);
+  await runIteration(input, state, observation, timing);
   wf.setCurrentDetails(describeReport(state.lastReport));
   return 'sleep';
 }

@@ -2,19 +2,24 @@
 // on an ephemeral port and production wraps it in http.createServer.
 import Koa from 'koa';
 import type Router from '@koa/router';
+import { createApiMetrics } from '../metrics/registry';
 import { errorMiddleware } from './error-middleware';
 import { ApiError } from './errors';
 import { buildOpenApi } from './openapi';
+import { monitoringEndpoints, requestObservation } from './monitoring';
 import { API_PREFIXES, buildRouter } from './router';
 import { allRoutes } from './routes';
 import type { ApiServices } from './services';
 
+/** Each app has its own metrics registry (src/metrics/registry.ts), served at its /metrics. */
 export function createApp(services: ApiServices): Koa {
   const app = new Koa();
+  const metrics = createApiMetrics();
   app.proxy = services.config.trustProxy;
   app.silent = true;
-  app.use(requestLog(services));
+  app.use(requestObservation(services, metrics));
   app.use(errorMiddleware(services.logger));
+  app.use(monitoringEndpoints(services, metrics));
   app.use(notFoundFallback);
   app.use(openApiDocument(services));
   const router = buildRouter(allRoutes, services);
@@ -48,22 +53,6 @@ const notFoundFallback: Koa.Middleware = async (ctx, next) => {
   await next();
   if (ctx.status === 404 && ctx.body === undefined) throw new ApiError('ResourceNotFound', 'No such API method');
 };
-
-/** One line per request, naming the route rather than the URL (URLs can carry secret tokens). */
-function requestLog(services: ApiServices): Koa.Middleware {
-  return async (ctx, next) => {
-    const start = process.hrtime.bigint();
-    try {
-      await next();
-    } finally {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      services.logger.info({
-        method: ctx.method, route: ctx.state.routeName ?? 'unmatched', status: ctx.status,
-        clientId: ctx.state.clientId, ms: Math.round(ms * 10) / 10,
-      }, 'request');
-    }
-  };
-}
 
 function openApiDocument(services: ApiServices): Koa.Middleware {
   const paths = new Set(API_PREFIXES.map((p) => `${p}/openapi.json`));

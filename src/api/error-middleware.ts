@@ -34,10 +34,10 @@ function toResponse(err: unknown, logger: Logger, ctx: Context): { status: numbe
     return { status: 503, code: 'ServiceUnavailable', message: 'The TaskCluster Auth service is unavailable; retry later.' };
   }
   if (isDatabaseUnavailable(err)) {
-    logger.warn({ route: ctx.state.routeName, err: String(err) }, 'database unavailable');
+    logger.warn({ requestId: ctx.state.requestId, route: ctx.state.routeName, err: String(err) }, 'database unavailable');
     return { status: 503, code: 'ServiceUnavailable', message: 'The database is unavailable; retry later.' };
   }
   const incidentId = randomUUID();
-  logger.error({ incidentId, route: ctx.state.routeName, err }, 'internal error');
+  logger.error({ incidentId, requestId: ctx.state.requestId, route: ctx.state.routeName, err }, 'internal error');
   return { status: 500, code: 'InternalServerError', message: `Internal server error (incident ${incidentId}).` };
 }

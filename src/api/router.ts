@@ -74,7 +74,7 @@ async function authenticate(ctx: Context, services: ApiServices): Promise<Authen
     readPayload: async () => ({ body: await readRawBody(ctx), contentType: ctx.get('content-type') }),
   });
   if (!result.ok) {
-    services.logger.info({ route: ctx.state.routeName, reason: result.reason }, 'authentication failed');
+    services.logger.info({ requestId: ctx.state.requestId, route: ctx.state.routeName, reason: result.reason }, 'authentication failed');
     throw new ApiError('AuthenticationFailed', 'Authentication failed.');
   }
   ctx.state.clientId = result.clientId;

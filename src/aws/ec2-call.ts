@@ -2,15 +2,51 @@
 // to their last page.
 import { toEc2Error } from './errors';
 
+/** What one EC2 call was: reported to the observer after every call, whatever its outcome. */
+export interface Ec2CallRecord {
+  region: string;
+  operation: string;
+  /** `ok`, or the failure kind of src/aws/errors.ts (`throttled`, `capacity`, ...). */
+  outcome: string;
+  seconds: number;
+}
+
+/** Told about every EC2 call (the worker's metrics); must not throw. */
+export type Ec2CallObserver = (call: Ec2CallRecord) => void;
+
+export interface Ec2CallSite {
+  operation: string;
+  region: string;
+  observer?: Ec2CallObserver;
+  /** Strings removed from the error message (user data, client tokens). */
+  secrets?: readonly string[];
+}
+
 /**
- * Runs one EC2 call. Throws Ec2Error whatever fails (including the client lookup), with the
- * strings in `secrets` removed from its message.
+ * Runs one EC2 call and reports it to the site's observer. Throws Ec2Error whatever fails
+ * (including the client lookup), with the site's secrets removed from its message.
  */
-export async function callEc2<T>(operation: string, call: () => Promise<T>, secrets: readonly string[] = []): Promise<T> {
+export async function callEc2<T>(site: Ec2CallSite, call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    return await observedEc2Call(site, call);
   } catch (err) {
-    throw toEc2Error(err, operation, secrets);
+    throw toEc2Error(err, site.operation, site.secrets ?? []);
+  }
+}
+
+/** Runs one EC2 call and reports it to the site's observer; rethrows the SDK's own error (for callers that read it). */
+export async function observedEc2Call<T>(site: Ec2CallSite, call: () => Promise<T>): Promise<T> {
+  const start = process.hrtime.bigint();
+  const report = (outcome: string) => site.observer?.({
+    region: site.region, operation: site.operation, outcome, seconds: Number(process.hrtime.bigint() - start) / 1e9,
+  });
+  try {
+    const result = await call();
+    report('ok');
+    return result;
+  } catch (err) {
+    report(toEc2Error(err, site.operation).kind);
+    throw err;
   }
 }
 

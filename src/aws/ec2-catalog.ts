@@ -31,7 +31,7 @@ export async function spotPriceHistory(
     const command = new DescribeSpotPriceHistoryCommand({
       StartTime: since, ProductDescriptions: PRODUCT_DESCRIPTIONS, InstanceTypes, MaxResults: ctx.pageSize, NextToken,
     });
-    const out = await callEc2('DescribeSpotPriceHistory', () => ctx.clients.forRegion(region).send(command));
+    const out = await callEc2({ operation: 'DescribeSpotPriceHistory', region, observer: ctx.observer }, () => ctx.clients.forRegion(region).send(command));
     const items = (out.SpotPriceHistory ?? []).map((p) => observation(region, p));
     return { items: items.filter((o): o is SpotPriceObservation => o !== undefined), nextToken: out.NextToken };
   });
@@ -42,7 +42,7 @@ export async function availabilityZones(ctx: GatewayContext, region: string): Pr
   const command = new DescribeAvailabilityZonesCommand({
     Filters: [{ Name: 'state', Values: ['available'] }, { Name: 'zone-type', Values: ['availability-zone'] }],
   });
-  const out = await callEc2('DescribeAvailabilityZones', () => ctx.clients.forRegion(region).send(command));
+  const out = await callEc2({ operation: 'DescribeAvailabilityZones', region, observer: ctx.observer }, () => ctx.clients.forRegion(region).send(command));
   return (out.AvailabilityZones ?? []).flatMap((z) => (z.ZoneName ? [z.ZoneName] : [])).sort();
 }
 
@@ -64,7 +64,7 @@ async function missingOf(names: string[], found: (batch: string[]) => Promise<st
 export function missingImages(ctx: GatewayContext, region: string, imageIds: string[]): Promise<string[]> {
   return missingOf(imageIds, async (batch) => {
     const command = new DescribeImagesCommand({ Filters: [{ Name: 'image-id', Values: batch }] });
-    const out = await callEc2('DescribeImages', () => ctx.clients.forRegion(region).send(command));
+    const out = await callEc2({ operation: 'DescribeImages', region, observer: ctx.observer }, () => ctx.clients.forRegion(region).send(command));
     return (out.Images ?? []).flatMap((image) => (image.ImageId ? [image.ImageId] : []));
   });
 }
@@ -78,7 +78,7 @@ export function missingSecurityGroups(ctx: GatewayContext, region: string, group
     const command = new DescribeSecurityGroupsCommand({
       Filters: [{ Name: 'group-name', Values: batch }], MaxResults: ctx.pageSize, NextToken,
     });
-    const out = await callEc2('DescribeSecurityGroups', () => ctx.clients.forRegion(region).send(command));
+    const out = await callEc2({ operation: 'DescribeSecurityGroups', region, observer: ctx.observer }, () => ctx.clients.forRegion(region).send(command));
     return { items: (out.SecurityGroups ?? []).map((g) => g.GroupName ?? ''), nextToken: out.NextToken };
   }));
 }
@@ -90,7 +90,7 @@ export function missingSecurityGroups(ctx: GatewayContext, region: string, group
 export function missingKeyPairs(ctx: GatewayContext, region: string, keyNames: string[]): Promise<string[]> {
   return missingOf(keyNames, async (batch) => {
     const command = new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: batch }] });
-    const out = await callEc2('DescribeKeyPairs', () => ctx.clients.forRegion(region).send(command));
+    const out = await callEc2({ operation: 'DescribeKeyPairs', region, observer: ctx.observer }, () => ctx.clients.forRegion(region).send(command));
     return (out.KeyPairs ?? []).flatMap((pair) => (pair.KeyName ? [pair.KeyName] : []));
   });
 }

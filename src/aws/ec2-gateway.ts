@@ -3,6 +3,7 @@
 //
 // Every method throws only Ec2Error (src/aws/errors.ts), never an SDK error, and no error
 // message contains user data or a client token.
+import type { Ec2CallObserver } from './ec2-call';
 import type { Ec2Clients } from './ec2-clients';
 import { availabilityZones, missingImages, missingKeyPairs, missingSecurityGroups, spotPriceHistory } from './ec2-catalog';
 import { describeInstancesByTag, runInstance, terminateInstances } from './ec2-instances';
@@ -86,15 +87,18 @@ export interface Ec2Gateway {
 export interface Ec2GatewayOptions {
   /** MaxResults of paginated reads. EC2 allows 5..1000; default 1000 (fewer calls, fewer throttle tokens). */
   pageSize?: number;
+  /** Told about every EC2 call (operation, region, outcome, latency): the worker's metrics. */
+  observer?: Ec2CallObserver;
 }
 
 export interface GatewayContext {
   clients: Ec2Clients;
   pageSize: number;
+  observer?: Ec2CallObserver;
 }
 
 export function createEc2Gateway(clients: Ec2Clients, options: Ec2GatewayOptions = {}): Ec2Gateway {
-  const ctx: GatewayContext = { clients, pageSize: options.pageSize ?? 1000 };
+  const ctx: GatewayContext = { clients, pageSize: options.pageSize ?? 1000, observer: options.observer };
   return {
     runInstance: (req) => runInstance(ctx, req),
     terminateInstances: (region, ids) => terminateInstances(ctx, region, ids),

@@ -2,7 +2,7 @@
 import {
   DescribeInstancesCommand, RunInstancesCommand, TerminateInstancesCommand, type Filter, type Instance,
 } from '@aws-sdk/client-ec2';
-import { allPages, callEc2, chunks } from './ec2-call';
+import { allPages, callEc2, chunks, observedEc2Call } from './ec2-call';
 import type {
   GatewayContext, InstanceSnapshot, InstanceState, LaunchedInstance, RunInstanceRequest,
 } from './ec2-gateway';
@@ -29,7 +29,7 @@ function iso(date: Date | undefined): string {
 export async function runInstance(ctx: GatewayContext, req: RunInstanceRequest): Promise<LaunchedInstance> {
   const input = runInstancesInput(req);
   const secrets = [req.clientToken, ...(typeof input.UserData === 'string' ? [input.UserData] : [])];
-  const out = await callEc2('RunInstances', () => ctx.clients.forRegion(req.region).send(new RunInstancesCommand(input)), secrets);
+  const out = await callEc2({ operation: 'RunInstances', region: req.region, observer: ctx.observer, secrets }, () => ctx.clients.forRegion(req.region).send(new RunInstancesCommand(input)));
   const instance = out.Instances?.[0];
   if (!instance?.InstanceId) throw malformedAnswer('RunInstances', 'the answer names no instance');
   return {
@@ -55,7 +55,8 @@ function idsNamedIn(message: string, batch: readonly string[]): string[] {
 async function terminateBatch(ctx: GatewayContext, region: string, batch: string[]): Promise<void> {
   if (batch.length === 0) return;
   try {
-    await ctx.clients.forRegion(region).send(new TerminateInstancesCommand({ InstanceIds: batch }));
+    const site = { operation: 'TerminateInstances', region, observer: ctx.observer };
+    await observedEc2Call(site, () => ctx.clients.forRegion(region).send(new TerminateInstancesCommand({ InstanceIds: batch })));
   } catch (err) {
     const error = toEc2Error(err, 'TerminateInstances');
     if (error.kind !== 'not-found') throw error;
@@ -108,7 +109,7 @@ export async function describeInstancesByTag(
   if (states && states.length > 0) Filters.push({ Name: 'instance-state-name', Values: states });
   return allPages(async (NextToken) => {
     const command = new DescribeInstancesCommand({ Filters, MaxResults: ctx.pageSize, NextToken });
-    const out = await callEc2('DescribeInstances', () => ctx.clients.forRegion(region).send(command));
+    const out = await callEc2({ operation: 'DescribeInstances', region, observer: ctx.observer }, () => ctx.clients.forRegion(region).send(command));
     const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
     const items = instances.map((i) => snapshot(region, i)).filter((s): s is InstanceSnapshot => s !== undefined);
     return { items, nextToken: out.NextToken };

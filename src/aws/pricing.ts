@@ -50,7 +50,7 @@ export function createPricingGateway(options: Ec2ClientOptions & { region: strin
     async onDemandProducts(region, instanceType) {
       const filters = onDemandFilters(region, instanceType);
       return allPages(async (nextToken) => {
-        const page = await callEc2('GetProducts', () => client.send(new GetProductsCommand({
+        const page = await callEc2({ operation: 'GetProducts', region: options.region }, () => client.send(new GetProductsCommand({
           ServiceCode: 'AmazonEC2', Filters: filters, FormatVersion: 'aws_v1', MaxResults: PAGE_SIZE, NextToken: nextToken,
         })));
         return { items: (page.PriceList ?? []).flatMap(parseEntry), nextToken: page.NextToken };

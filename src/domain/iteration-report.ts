@@ -14,6 +14,10 @@ export interface IterationReport {
   launchFailures: Array<{ region: string; zone: string; instanceType: string; market: string; code: string; message?: string }>;
   terminated: Array<{ instanceId: string; reason: string }>;
   notes: string[];
+  /** ISO 8601: when the pass began (before its observation); absent in reports of older histories. */
+  startedAt?: string;
+  /** ISO 8601: when the pass was due (its timer's deadline, or the signal that woke it); absent for the first pass of a run. */
+  plannedAt?: string;
 }
 
 /** Longest launch error kept for the API, in characters. */

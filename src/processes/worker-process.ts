@@ -5,6 +5,9 @@ import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker'
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PrismaClient } from '../generated/prisma/client';
+import { createStatusRepository } from '../db/status';
+import { databaseCheck, type CheckResult } from '../metrics/health';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server';
 import { createWorkflowControl } from '../temporal/workflow-control';
 import { buildActivityDeps, installTemporalLogging, reconcileLoops, startWorker } from '../worker/worker';
 
@@ -15,11 +18,13 @@ export interface WorkerProcessOptions {
 
 export async function startWorkerProcess(
   config: Config, db: PrismaClient, logger: Logger, address: string, options: WorkerProcessOptions = {},
-): Promise<{ stop(): Promise<void> }> {
-  installTemporalLogging(logger);
+): Promise<{ stop(): Promise<void>; metricsUrl: string }> {
+  const { metricsHost, temporalMetricsPort } = config.monitoring;
+  installTemporalLogging(logger, temporalMetricsPort === 0 ? {} : { prometheusBindAddress: `${metricsHost}:${temporalMetricsPort}` });
   const nativeConnection = await NativeConnection.connect({ address });
+  const deps = buildActivityDeps(config, db);
   const worker = await startWorker({
-    connection: nativeConnection, namespace: config.temporal.namespace, deps: buildActivityDeps(config, db), logger,
+    connection: nativeConnection, namespace: config.temporal.namespace, deps, logger,
     workflowBundle: options.workflowBundle, shutdownGraceMs: config.timing.workerShutdownGraceMs,
   });
   const connection = await Connection.connect({ address });
@@ -36,6 +41,10 @@ export async function startWorkerProcess(
       .finally(() => { running = undefined; });
     return running;
   };
+  const metrics = await startMetricsServer({
+    port: config.monitoring.workerMetricsPort, host: metricsHost, registry: deps.metrics.registry, logger,
+    checks: [workerPolling(() => worker.worker.getState()), databaseCheck(createStatusRepository(db).databaseHealthy)],
+  });
   await reconcile();
   const timer = setInterval(() => void reconcile(), config.timing.reconcileIntervalMs);
   timer.unref();
@@ -44,11 +53,22 @@ export async function startWorkerProcess(
     // The reconciler stops first, so no new pass starts loops while the worker drains; the
     // worker stops polling at once rather than after a pass in flight, and its running
     // activities get WORKER_SHUTDOWN_GRACE to finish (../worker/shutdown.ts).
+    metricsUrl: metrics.url,
     stop: async () => {
       clearInterval(timer);
       await Promise.all([running, worker.stop()]);
       await connection.close();
       await nativeConnection.close();
+      await closeQuietly(metrics);
     },
   };
+}
+
+/** Ready only while the worker polls: not while it starts, drains or after it stopped. */
+function workerPolling(state: () => string): () => Promise<CheckResult> {
+  return async () => (state() === 'RUNNING' ? { name: 'worker', ok: true } : { name: 'worker', ok: false, reason: `the worker is ${state().toLowerCase()}` });
+}
+
+async function closeQuietly(server: MetricsServer): Promise<void> {
+  await server.close().catch(() => undefined);
 }

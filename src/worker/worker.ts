@@ -2,7 +2,7 @@
 // and makes sure a loop runs for every worker type and every allowed region.
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { DEFAULT_SETTINGS } from '../../activities/deps';
 import { awsClientOptions, createEc2Clients, ec2OptionsFor } from '../aws/ec2-clients';
@@ -13,9 +13,12 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { createActivityRepositories } from '../db/activity-repositories';
 import { SecretBox } from '../db/secret-box';
 import type { Logger } from '../logger';
+import { ec2CallMetrics } from '../metrics/recorders';
+import { createWorkerMetrics, type WorkerMetrics } from '../metrics/registry';
 import { createQueueClient, type QueueClient } from '../queue/queue-client';
 import { TASK_QUEUE } from '../temporal/names';
 import { shutdownTimes } from './shutdown';
+import { installTemporalLogging } from './temporal-logging';
 import type { WorkflowControl } from '../temporal/workflow-control';
 
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '../../workflows'));
@@ -25,11 +28,17 @@ function tokenKeyFrom(secretsKey: Buffer): Buffer {
   return createHmac('sha256', secretsKey).update('launch-security-tokens').digest();
 }
 
-export function buildActivityDeps(config: Config, db: PrismaClient, overrides: { ec2?: Ec2Gateway; queue?: QueueClient; pricing?: PricingGateway } = {}): ActivityDeps {
+/** A fresh metrics registry per deps unless one is given; an injected `ec2` gateway reports to its own observer, if any. */
+export function buildActivityDeps(
+  config: Config, db: PrismaClient,
+  overrides: { ec2?: Ec2Gateway; queue?: QueueClient; pricing?: PricingGateway; metrics?: WorkerMetrics } = {},
+): ActivityDeps {
   if (!config.secretsKey) throw new Error('secretsKey must be resolved before the worker starts');
+  const metrics = overrides.metrics ?? createWorkerMetrics();
   return {
     repos: createActivityRepositories(db, new SecretBox(config.secretsKey)),
-    ec2: overrides.ec2 ?? createEc2Gateway(createEc2Clients(ec2OptionsFor(config))),
+    ec2: overrides.ec2 ?? createEc2Gateway(createEc2Clients(ec2OptionsFor(config)), { observer: ec2CallMetrics(metrics) }),
+    metrics,
     pricing: overrides.pricing ?? (config.pricingDisabled ? NO_PRICE_LIST
       : createPricingGateway({ ...awsClientOptions(config.pricingEndpoint, config), region: config.pricingRegion })),
     queue: overrides.queue ?? createQueueClient(config.queue ?? { rootUrl: config.taskclusterRootUrl }),
@@ -55,29 +64,7 @@ export function buildActivityDeps(config: Config, db: PrismaClient, overrides: {
   };
 }
 
-/**
- * Routes the Temporal SDK's own logs (worker, workflow `log`, activity `log`) into our logger.
- * The runtime is process-wide and can be installed once; later calls keep the first.
- * The SDK's own signal handlers are off: on SIGTERM the process stops its parts in its own
- * order (src/processes/roles.ts), the loop reconciler before the worker.
- */
-export function installTemporalLogging(logger: Logger): void {
-  if (Runtime._instance) return;
-  const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
-  Runtime.install({
-    shutdownSignals: [],
-    logger: new DefaultLogger('INFO', (entry) => {
-      const { sdkComponent, workflowType, workflowId, activityType, attempt, ...meta } = entry.meta ?? {};
-      logger[levels[entry.level]]({ temporal: { sdkComponent, workflowType, workflowId, activityType, attempt }, ...pick(meta) }, entry.message);
-    }),
-  });
-}
-
-/** Drops the SDK's bulky routing metadata (task tokens, run ids) from log lines. */
-function pick(meta: Record<string, unknown>): Record<string, unknown> {
-  const { taskToken: _t, workflowRunId: _r, namespace: _n, taskQueue: _q, isLocal: _l, activityId: _a, runId: _ri, ...rest } = meta;
-  return rest;
-}
+export { installTemporalLogging } from './temporal-logging';
 
 export interface RunningWorker { worker: Worker; stop(): Promise<void> }
 

@@ -16,6 +16,7 @@ import type { WorkerTypeDefinition } from '../../src/domain/worker-type';
 import { THROTTLE_RETRY_DELAY_MS } from '../../src/domain/failure-kinds';
 import { ON_DEMAND_PRICE_MAX_AGE_MS } from '../../src/domain/on-demand-quotes';
 import type { PrismaClient } from '../../src/generated/prisma/client';
+import { createWorkerMetrics } from '../../src/metrics/registry';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { workerTypeDefinition } from '../support/fixtures';
 import { startPricingStandIn, type PricingStandIn } from '../support/pricing-standin';
@@ -38,7 +39,7 @@ function activities(maxAttempts: number): Activities {
   const deps: ActivityDeps = {
     repos: createActivityRepositories(db, new SecretBox(Buffer.alloc(32, 1))),
     ec2: unexpected as ActivityDeps['ec2'], queue: unexpected as ActivityDeps['queue'], pricing,
-    tokenKey: Buffer.alloc(32, 2), now: () => now,
+    tokenKey: Buffer.alloc(32, 2), now: () => now, metrics: createWorkerMetrics(),
     settings: {
       ...DEFAULT_SETTINGS, provisionerId: 'pricing-test', provisionerBaseUrl: 'http://127.0.0.1/v1', rootUrl: 'http://127.0.0.1',
       allowedRegions: [REGION, 'us-east-1'], registrationTimeoutMs: 60_000, maxInstanceLifetimeMs: DAY_MS,

@@ -70,6 +70,7 @@ beforeAll(async () => {
   await startDev({
     PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR,
     PORT: String(apiPort), DEV_QUEUE_PORT: String(rootPort), DATA_DIR: dataDir, PROVISIONER_ID,
+    WORKER_METRICS_PORT: '0', TEMPORAL_METRICS_PORT: '0', METRICS_HOST: '127.0.0.1',
     DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address, AWS_ENDPOINT_URL_EC2: proxy.url,
     AWS_ENDPOINT_URL_PRICING: pricing.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ALLOWED_REGIONS: 'us-west-2',
     ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1', LOG_LEVEL: 'warn',

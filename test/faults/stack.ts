@@ -32,7 +32,11 @@ export const SPOT_PRICES = ['a', 'b', 'c'].flatMap((z) => [
 ]);
 
 export interface ApiReplica { url: string; client(): AwsProvisionerClient; stop(): Promise<void> }
-export interface WorkerReplica { stop(): Promise<void> }
+export interface WorkerReplica {
+  /** The replica's /metrics, /healthz and /readyz listener. */
+  metricsUrl: string;
+  stop(): Promise<void>;
+}
 
 export interface FaultStack {
   config: Config;
@@ -63,7 +67,9 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
     ROOT_ACCESS_TOKEN: ROOT_TOKEN, SECRETS_KEY, LOG_LEVEL: 'debug', PORT: '0',
     ALLOWED_REGIONS: TEST_REGIONS.join(','), PROVISIONER_ID: `fault-${randomBytes(4).toString('hex')}`,
     TASKCLUSTER_ROOT_URL: queue.url, AWS_ENDPOINT_URL_EC2: proxy.url, AWS_ENDPOINT_URL_PRICING: pricing.url,
-    ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1', ...vars,
+    ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1',
+    // Replicas share the process: each worker's listener on a free port, the SDK's process-wide exporter off.
+    WORKER_METRICS_PORT: '0', TEMPORAL_METRICS_PORT: '0', METRICS_HOST: '127.0.0.1', ...vars,
   });
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
@@ -94,7 +100,7 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
       const worker = await startWorkerProcess(config, replicaDb, logger, address, { workflowBundle: { codePath: process.env[WORKFLOW_BUNDLE_ENV]! } });
       const stop = async () => { await worker.stop(); await replicaDb.$disconnect(); };
       stops.push(stop);
-      return { stop };
+      return { stop, metricsUrl: worker.metricsUrl };
     },
     stop: async () => {
       for (const stop of stops.reverse()) await stop().catch(() => undefined);

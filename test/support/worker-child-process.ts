@@ -30,7 +30,9 @@ export function workerChildEnv(h: ApiHarness, settings: Record<string, string>):
     DATABASE_URL: h.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, TEMPORAL_NAMESPACE: env.temporal.namespace ?? 'default',
     AWS_ENDPOINT_URL_EC2: env.ec2Proxy.url, AWS_ENDPOINT_URL_PRICING: env.pricing.url, TASKCLUSTER_ROOT_URL: env.queue.url, PUBLIC_URL: h.url,
     PROVISIONER_ID: config.provisionerId, SECRETS_KEY, ROOT_ACCESS_TOKEN: ROOT_TOKEN, ALLOWED_REGIONS: config.allowedRegions.join(','),
-    LOG_LEVEL: 'info', TEST_WORKFLOW_BUNDLE: process.env[WORKFLOW_BUNDLE_ENV], ...settings,
+    LOG_LEVEL: 'info', TEST_WORKFLOW_BUNDLE: process.env[WORKFLOW_BUNDLE_ENV],
+    // Several children may run at once: free ports, not the production defaults.
+    WORKER_METRICS_PORT: '0', TEMPORAL_METRICS_PORT: '0', METRICS_HOST: '127.0.0.1', ...settings,
   };
 }
 
