@@ -34,6 +34,8 @@ const EC2_CODES: Record<FailureKind, string[]> = {
     'UnexpectedParameter', 'InvalidInstanceType', 'IdempotentParameterMismatch', 'InvalidAction', 'InvalidQueryParameter',
     'MalformedQueryString', 'ValidationError', 'OperationNotPermitted', 'InvalidBlockDeviceMapping', 'InvalidUserData.Malformed',
     'InvalidClientToken',
+    // Price List Query API
+    'InvalidParameterException', 'NotFoundException', 'InvalidNextTokenException',
   ],
   permission: [
     'UnauthorizedOperation', 'AuthFailure', 'OptInRequired', 'Blocked', 'SignatureDoesNotMatch', 'InvalidClientTokenId',
@@ -45,6 +47,8 @@ const EC2_CODES: Record<FailureKind, string[]> = {
     'RequestTimeoutException', 'RequestExpired', 'IDPCommunicationError', 'TimeoutError', 'AbortError', 'PendingVerification',
     'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
     'ENETDOWN', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT',
+    // Price List Query API
+    'InternalErrorException', 'ExpiredNextTokenException',
   ],
 };
 
