@@ -4,7 +4,7 @@
 import { heartbeat, log } from '@temporalio/activity';
 import { ownerFilter } from '../src/domain/instance-tags';
 import { planInventoryPass, type InventoryPlan } from '../src/domain/inventory-pass';
-import type { DefinitionFacts } from '../src/domain/reaping';
+import type { DefinitionFacts, LedgerRow } from '../src/domain/reaping';
 import type { ActivityDeps } from './deps';
 
 export interface InventorySummary {
@@ -14,7 +14,7 @@ export interface InventorySummary {
 }
 
 export function inventoryActivities(deps: ActivityDeps) {
-  const { inventory, ledger, regionStatus, workerTypes } = deps.repos;
+  const { inventory, ledger, regionStatus, workerTypes, history } = deps.repos;
   const { settings } = deps;
 
   /** Terminates the reaped instances, reason by reason; returns how many per reason. */
@@ -26,11 +26,19 @@ export function inventoryActivities(deps: ActivityDeps) {
       if (reason !== 'unregistered') await ledger.markTerminating(ids, reason);
       if (ids.length === 0) continue;
       await deps.ec2.terminateInstances(region, ids);
+      await history.recordTerminations(ids, reason, deps.now());
       reaped[reason] = ids.length;
       deps.metrics.reaped.inc({ region, reason }, ids.length);
       log.warn('instances reaped', { region, reason, count: ids.length });
     }
     return reaped;
+  }
+
+  /** Instances gone from EC2 that we did not terminate (spot interruptions, someone else) join the history. */
+  async function recordVanished(rows: readonly LedgerRow[], vanished: InventoryPlan['vanished']): Promise<void> {
+    const instanceOf = new Map(rows.filter((r) => r.instanceId && !r.terminationReason).map((r) => [r.clientToken, r.instanceId!]));
+    const ids = vanished.map((v) => instanceOf.get(v.clientToken)).filter((id): id is string => id !== undefined);
+    await history.recordTerminations(ids, 'gone from EC2', deps.now());
   }
 
   return {
@@ -47,6 +55,7 @@ export function inventoryActivities(deps: ActivityDeps) {
       await inventory.recordSightings(plan.sightings, now);
       for (const adoption of plan.adoptions) await inventory.adopt(adoption, now);
       await inventory.markVanished(plan.vanished);
+      await recordVanished(rows, plan.vanished);
       const reaped = await reap(region, plan.reap);
       const done = deps.now();
       await regionStatus.recordSuccess(region, done);

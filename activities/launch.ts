@@ -23,7 +23,7 @@ export type LaunchOutcome =
   | { outcome: 'skipped'; reason: string };
 
 export function launchActivities(deps: ActivityDeps) {
-  const { ledger, secrets, workerTypes } = deps.repos;
+  const { ledger, secrets, workerTypes, history } = deps.repos;
 
   return {
     /** Heartbeats throughout (LOOP_LAUNCH.heartbeatTimeout): a dead worker's launch is retried within seconds. */
@@ -43,6 +43,8 @@ export function launchActivities(deps: ActivityDeps) {
       capacity: offering.capacity, market: offering.market, price: bid.price, generation: found.generation,
     }, deps.now());
     if (reservation.instanceId && reservation.state !== 'terminated') {
+      // A retry after the first attempt launched: the history write is idempotent (by ClientToken).
+      await history.recordLaunch(workerType, { ...offering, zone: reservation.zone, instanceId: reservation.instanceId, clientToken }, deps.now());
       return { outcome: 'launched', instanceId: reservation.instanceId, zone: reservation.zone };
     }
     const securityToken = derivedSlugid(deps.tokenKey, `security-token:${clientToken}`);
@@ -70,6 +72,7 @@ export function launchActivities(deps: ActivityDeps) {
       });
       await ledger.recordLaunched(clientToken, { ...launched, imageId: String(launchSpec.ImageId ?? '') });
       deps.metrics.launches.inc({ worker_type: workerType, region: offering.region, instance_type: offering.instanceType, market: offering.market });
+      await history.recordLaunch(workerType, { ...offering, zone: launched.zone, instanceId: launched.instanceId, clientToken }, deps.now());
       log.info('instance launched', { workerType, instanceId: launched.instanceId, region: offering.region, zone: launched.zone, instanceType: offering.instanceType, market: offering.market });
       return { outcome: 'launched', instanceId: launched.instanceId, zone: launched.zone };
     } catch (err) {

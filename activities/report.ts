@@ -22,8 +22,11 @@ export function iterationLogFields(report: IterationReport): Record<string, unkn
 
 export function reportActivities(deps: ActivityDeps) {
   return {
+    /** Its launch failures also go to the history, keyed by the iteration's time (a retry adds nothing). */
     async recordIteration(report: IterationReport): Promise<void> {
       await deps.repos.workerTypeStatus.recordIteration(report, launchErrorChange(report));
+      const failures = report.launchFailures.map((f) => ({ ...f, message: f.message ?? null }));
+      await deps.repos.history.recordLaunchFailures(report.workerType, failures, new Date(report.at), report.at);
       // After the write: a retried attempt counts the iteration once.
       recordIterationMetrics(deps.metrics, report, deps.now().getTime());
       log.info('iteration', iterationLogFields(report));

@@ -26,6 +26,7 @@ export function terminateActivities(deps: ActivityDeps) {
       await deps.ec2.terminateInstances(region, ids);
       heartbeat({ region });
     }
+    await deps.repos.history.recordTerminations(instances.map((i) => i.instanceId), reason, deps.now());
     if (instances.length > 0) log.info('instances terminated', { count: instances.length, reason });
     return instances.length;
   }

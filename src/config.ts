@@ -54,6 +54,8 @@ export interface Config {
   dataDir: string;
   /** Dev mode: port of the local root URL (the local Queue, and the API forwarded under it). */
   devQueuePort: number;
+  /** AMQP 0-9-1 URL of the Pulse broker (may hold a password: never log it); unset means no events are published. */
+  pulseUrl: string | undefined;
   monitoring: MonitoringSettings;
 }
 
@@ -170,6 +172,7 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const devQueuePort = parsePort('DEV_QUEUE_PORT', env.DEV_QUEUE_PORT, 5558, problems);
   const rateLimitWritesPerMinute = parsePositiveInteger('RATE_LIMIT_WRITES_PER_MINUTE', env.RATE_LIMIT_WRITES_PER_MINUTE, 600, problems);
   const monitoring = parseMonitoring(env, problems);
+  const pulseUrl = parsePulseUrl(env.PULSE_URL, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode, port, databaseUrl, publicUrl: publicUrl.replace(/\/+$/, ''), provisionerId, rootAccessToken, secretsKey,
@@ -177,7 +180,7 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
     taskclusterRootUrl, allowedRegions, logLevel, auth, trustProxy, temporal, ec2Endpoint, pricingEndpoint, pricingRegion, pricingDisabled: false,
     awsRetry,
     awsCredentialsConfigured, queue, timing,
-    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort, monitoring,
+    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort, monitoring, pulseUrl,
   };
 }
 
@@ -284,6 +287,24 @@ function parseUrl(name: string, raw: string, problems: string[]): string {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
   } catch {
     problems.push(`${name} must be an http(s) URL (got "${raw}")`);
+  }
+  return raw;
+}
+
+/** The value is never echoed: its user info holds the broker password. */
+function parsePulseUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push('PULSE_URL must be an AMQP URL, amqp://user:password@host[:port][/vhost] or amqps://...');
+    return undefined;
+  }
+  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') {
+    problems.push(`PULSE_URL must use the amqp: or amqps: scheme (got "${url.protocol}")`);
+  } else if (!url.hostname) {
+    problems.push('PULSE_URL must name the broker host');
   }
   return raw;
 }

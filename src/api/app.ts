@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type Router from '@koa/router';
 import { createApiMetrics } from '../metrics/registry';
 import { errorMiddleware } from './error-middleware';
+import { eventDocuments } from './event-documents';
 import { ApiError } from './errors';
 import { buildOpenApi } from './openapi';
 import { monitoringEndpoints, requestObservation } from './monitoring';
@@ -22,6 +23,7 @@ export function createApp(services: ApiServices): Koa {
   app.use(monitoringEndpoints(services, metrics));
   app.use(notFoundFallback);
   app.use(openApiDocument(services));
+  app.use(eventDocuments(services));
   const router = buildRouter(allRoutes, services);
   app.use(router.routes());
   app.use(allowedMethods(router));

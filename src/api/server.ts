@@ -1,5 +1,6 @@
 // Wires the API process: repositories, authentication, the Koa app and the HTTP server,
-// plus the periodic sweep of expired secrets, Hawk nonces and rate-limit windows.
+// plus the periodic sweep of expired secrets, Hawk nonces, rate-limit windows and the history
+// of removed worker types, and the Pulse publisher when PULSE_URL is set.
 import type http from 'node:http';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -13,6 +14,10 @@ import { createLedger } from '../db/ledger';
 import { createStatusRepository } from '../db/status';
 import { createNonceStore, type NonceStore } from '../db/hawk-nonces';
 import { createRateLimitStore } from '../db/rate-limits';
+import { createEventOutbox } from '../db/event-outbox';
+import { createHistoryRepository } from '../db/history';
+import { createEventPublisher } from '../events/publisher';
+import { REMOVED_HISTORY_RETENTION_HOURS } from '../domain/history';
 import type { Ec2Gateway } from '../aws/ec2-gateway';
 import { createLaunchabilityChecker } from '../aws/launchability';
 import type { WorkflowControl } from '../temporal/workflow-control';
@@ -61,9 +66,11 @@ export function buildServices(config: Config, db: PrismaClient, logger: Logger, 
   const authenticate = config.auth.mode === 'taskcluster'
     ? createDelegatedAuthenticator({ url: config.auth.authenticateHawkUrl, timeoutMs: config.auth.timeoutMs, now: () => now().getTime() })
     : localAuthenticator(config, box, db, nonces, now);
+  const events = config.pulseUrl ? createEventPublisher(config.pulseUrl, createEventOutbox(db), logger) : undefined;
   return {
-    config, logger, now, startedAt: Date.now(),
-    workerTypes: createWorkerTypeRepository(db),
+    config, logger, now, startedAt: Date.now(), events,
+    workerTypes: createWorkerTypeRepository(db, events),
+    history: createHistoryRepository(db),
     amiSets: createAmiSetRepository(db),
     secrets: createSecretRepository(db, box),
     ledger: createLedger(db),
@@ -96,6 +103,7 @@ export async function startApiServer(
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweep = setInterval(() => { sweeping = sweepExpired(services); }, SWEEP_INTERVAL_MS);
   sweep.unref();
+  services.events?.start();
   return {
     url: listening.url,
     server: listening.server,
@@ -103,11 +111,13 @@ export async function startApiServer(
       clearInterval(sweep);
       await listening.close();
       await sweeping;
+      // After the requests in flight: their events are committed and the publisher sends what it can before it stops.
+      await services.events?.stop();
     },
   };
 }
 
-export interface SweepResult { secrets: number; nonces: number; rateWindows: number }
+export interface SweepResult { secrets: number; nonces: number; rateWindows: number; history: number }
 
 /**
  * Deletes expired secrets, expired Hawk nonces and finished rate-limit windows. Each part
@@ -126,10 +136,11 @@ export async function sweepExpired(services: ApiServices): Promise<SweepResult> 
       return 0;
     }
   };
-  const [secrets, nonces, rateWindows] = await Promise.all([
+  const [secrets, nonces, rateWindows, history] = await Promise.all([
     part('secrets', () => services.secrets.sweepExpired(now)),
     part('hawk nonces', () => services.nonces.sweepExpired(now)),
     part('rate-limit windows', () => services.rateLimits.sweepBefore(new Date(now.getTime() - RATE_WINDOW_MS))),
+    part('history of removed worker types', () => services.history.sweepRemoved(new Date(now.getTime() - REMOVED_HISTORY_RETENTION_HOURS * 3_600_000))),
   ]);
-  return { secrets, nonces, rateWindows };
+  return { secrets, nonces, rateWindows, history };
 }

@@ -9,6 +9,8 @@ import type { StatusRepository } from '../db/status';
 import type { NonceStore } from '../db/hawk-nonces';
 import type { RateLimitStore } from '../db/rate-limits';
 import type { LaunchabilityChecker } from '../aws/launchability';
+import type { EventPublisher } from '../events/publisher';
+import type { HistoryRepository } from '../db/history';
 import type { WorkflowControl } from '../temporal/workflow-control';
 import type { Authenticator } from './auth/authenticator';
 
@@ -20,6 +22,10 @@ export interface ApiServices {
   secrets: SecretRepository;
   ledger: Ledger;
   statuses: StatusRepository;
+  /** Launches, launch failures and terminations per worker type (bounded). */
+  history: HistoryRepository;
+  /** Sends the outbox's Pulse events; absent without PULSE_URL (then no event is written either). */
+  events: EventPublisher | undefined;
   /** Starts and signals the provisioning workflows. */
   workflows: WorkflowControl;
   /** Checks AMIs and security groups of a definition against EC2 (cached). */

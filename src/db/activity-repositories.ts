@@ -1,6 +1,7 @@
 // The repositories the worker's activities use: activities read and write the database
 // through these only, never through the Prisma client.
 import type { PrismaClient } from '../generated/prisma/client';
+import { createHistoryRepository } from './history';
 import { createInventoryRepository } from './inventory';
 import { createLedger } from './ledger';
 import { createOnDemandPriceRepository } from './on-demand-prices';
@@ -21,6 +22,7 @@ export function createActivityRepositories(db: PrismaClient, box: SecretBox) {
     spotPrices: createSpotPriceRepository(db),
     onDemandPrices: createOnDemandPriceRepository(db),
     workerTypeStatus: createWorkerTypeStatusRepository(db),
+    history: createHistoryRepository(db),
   };
 }
 

@@ -1,9 +1,12 @@
 // Worker type rows <-> domain definitions. Writes are single statements, so concurrent
-// API replicas never interleave a partial definition.
+// API replicas never interleave a partial definition. With an outbox, each committed change
+// also writes its Pulse event in the same transaction (see ./event-outbox.ts).
 import type { PrismaClient, WorkerType as WorkerTypeRow } from '../generated/prisma/client';
 import { Prisma } from '../generated/prisma/client';
 import type { WorkerType, WorkerTypeDefinition } from '../domain/worker-type';
 import { sameDefinition } from '../domain/definition-compare';
+import type { ExchangeName } from '../events/exchanges';
+import { OUTBOX_TRANSACTION, type OutboxHook } from './event-outbox';
 
 export interface VersionedWorkerType { workerType: WorkerType; revision: number }
 
@@ -80,7 +83,26 @@ export function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
 
-export function createWorkerTypeRepository(db: PrismaClient) {
+type Writer = Prisma.TransactionClient;
+
+/**
+ * `outbox` given: every create, update and remove that changes a row also adds its event to
+ * the outbox, in the same transaction, and `outbox.committed()` is called once it committed.
+ * Absent: no event is written.
+ */
+export function createWorkerTypeRepository(db: PrismaClient, outbox?: OutboxHook) {
+  /** Runs the single-statement `write`; when it changed something and events are on, its event commits with it. */
+  async function changing<T>(exchange: ExchangeName, name: string, write: (w: Writer) => Promise<T>, changed: (r: T) => boolean): Promise<T> {
+    if (!outbox) return write(db);
+    const result = await db.$transaction(async (tx) => {
+      const r = await write(tx);
+      if (changed(r)) await tx.eventOutbox.create({ data: { exchange, workerType: name } });
+      return r;
+    }, OUTBOX_TRANSACTION);
+    if (changed(result)) outbox.committed();
+    return result;
+  }
+
   return {
     async get(name: string): Promise<WorkerType | null> {
       return (await this.getVersioned(name))?.workerType ?? null;
@@ -123,7 +145,8 @@ export function createWorkerTypeRepository(db: PrismaClient) {
     async create(name: string, def: WorkerTypeDefinition, now: Date): Promise<CreateOutcome> {
       const full = withDefaults(def);
       try {
-        const row = await db.workerType.create({ data: { name, lastModified: now, ...toColumns(full) } });
+        const row = await changing('worker-type-created', name,
+          (w) => w.workerType.create({ data: { name, lastModified: now, ...toColumns(full) } }), () => true);
         return { outcome: 'created', workerType: fromRow(row) };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -142,10 +165,10 @@ export function createWorkerTypeRepository(db: PrismaClient) {
      */
     async update(name: string, def: WorkerTypeDefinition, now: Date, revision: number): Promise<WorkerType | null> {
       const merged = withDefaults(def);
-      const result = await db.workerType.updateManyAndReturn({
+      const result = await changing('worker-type-updated', name, (w) => w.workerType.updateManyAndReturn({
         where: { name, revision },
         data: { ...toColumns(merged), lastModified: now, revision: { increment: 1 } },
-      });
+      }), (rows) => rows.length > 0);
       return result[0] ? fromRow(result[0]) : null;
     },
 
@@ -154,11 +177,11 @@ export function createWorkerTypeRepository(db: PrismaClient) {
      * transaction: no instance may obtain credentials for a worker type that no longer exists.
      */
     async remove(name: string): Promise<boolean> {
-      const [{ count }] = await db.$transaction([
-        db.workerType.deleteMany({ where: { name } }),
-        db.secret.deleteMany({ where: { workerType: name } }),
-      ]);
-      return count > 0;
+      const removed = await changing('worker-type-removed', name, (w) => w.$queryRaw<{ removed: number }[]>`
+        WITH wt AS (DELETE FROM "WorkerType" WHERE name = ${name} RETURNING name),
+             s AS (DELETE FROM "Secret" WHERE "workerType" = ${name})
+        SELECT count(*)::int AS removed FROM wt`, (rows) => (rows[0]?.removed ?? 0) > 0);
+      return (removed[0]?.removed ?? 0) > 0;
     },
   };
 }

@@ -24,9 +24,17 @@ test('every route is in the document with its schemas and scopes', async () => {
   expect(alias).toEqual(doc);
 });
 
+/** Methods this service adds to the original API; each at a path the original never used. */
+const ADDITIONS = ['workerTypeHistory'];
+
 test('routes match the taskcluster-client reference for every method we serve', () => {
   for (const route of allRoutes) {
     const entry = reference.entries.find((e: { name: string }) => e.name === route.name);
+    if (ADDITIONS.includes(route.name)) {
+      expect(entry).toBeUndefined();
+      expect(reference.entries.some((e: { route: string }) => e.route === route.path)).toBe(false);
+      continue;
+    }
     expect(entry).toBeDefined();
     expect({ name: route.name, method: route.method, path: route.path })
       .toEqual({ name: entry.name, method: entry.method, path: entry.route.replace('<amiSetId>', '<id>') });

@@ -141,3 +141,31 @@ test('the Price List endpoint and region are settings', () => {
   expect(loadConfig({ ...production, AWS_ENDPOINT_URL_PRICING: 'http://127.0.0.1:4566', PRICING_API_REGION: 'ap-south-1' }))
     .toMatchObject({ pricingEndpoint: 'http://127.0.0.1:4566', pricingRegion: 'ap-south-1' });
 });
+
+describe('PULSE_URL', () => {
+  test('unset or empty: no events are published', () => {
+    expect(loadConfig(production).pulseUrl).toBeUndefined();
+    expect(loadConfig({ ...production, PULSE_URL: '' }).pulseUrl).toBeUndefined();
+  });
+
+  test.each([
+    'amqp://guest:guest@127.0.0.1:5672', 'amqps://user:p%40ss@pulse.example.com/vhost', 'amqp://broker',
+  ])('%s is taken as it is', (url) => {
+    expect(loadConfig({ ...production, PULSE_URL: url }).pulseUrl).toBe(url);
+  });
+
+  test.each([
+    ['https://user:hunter2@pulse.example.com', 'PULSE_URL must use the amqp: or amqps: scheme (got "https:")'],
+    ['amqp://', 'PULSE_URL must name the broker host'],
+    ['hunter2 not a url', 'PULSE_URL must be an AMQP URL'],
+  ])('%s is refused without echoing the password', (url, message) => {
+    const found = problems({ ...production, PULSE_URL: url }).join('\n');
+    expect(found).toContain(message);
+    expect(found).not.toContain('hunter2');
+  });
+
+  test('is reported together with the other problems', () => {
+    const found = problems({ ...production, PULSE_URL: 'http://x', PORT: 'eighty' });
+    expect(found).toHaveLength(2);
+  });
+});
