@@ -2,6 +2,9 @@
 // Nothing else in the code base reads process.env; every bad or missing value is
 // reported together, by name, so an operator can fix them in one go.
 import { PROVISIONER_ID_PATTERN, REGION_REGEXP } from './domain/identifiers';
+import { parseTemporal, type TemporalSettings } from './config-temporal';
+
+export type { TemporalSettings };
 
 /** production: api/worker roles; dev: everything local; cli: commands that only need the database. */
 export type RunMode = 'production' | 'dev' | 'cli';
@@ -32,7 +35,7 @@ export interface Config {
   auth: AuthConfig;
   /** Trust X-Forwarded-* headers (set when the API runs behind a reverse proxy). */
   trustProxy: boolean;
-  temporal: { address: string | undefined; namespace: string };
+  temporal: TemporalSettings;
   /** EC2 endpoint override (the SDK's standard AWS_ENDPOINT_URL_EC2); unset means real AWS. */
   ec2Endpoint: string | undefined;
   /** Price List Query API endpoint override (the SDK's standard AWS_ENDPOINT_URL_PRICING); unset means real AWS. */
@@ -160,8 +163,8 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const taskclusterRootUrl = (rootUrl ?? '').replace(/\/+$/, '');
   const auth = parseAuth(env, authMode, taskclusterRootUrl, problems);
   const queue = rootUrl || queueBaseUrl ? (queueBaseUrl ? { baseUrl: queueBaseUrl } : { rootUrl }) : undefined;
-  const temporal = { address: env.TEMPORAL_ADDRESS || undefined, namespace: env.TEMPORAL_NAMESPACE || 'default' };
-  if (!temporal.address && mode === 'production') problems.push('TEMPORAL_ADDRESS is required (host:port of the Temporal frontend)');
+  // Dev mode starts a local dev server when no address is set; cli commands never connect.
+  const temporal = parseTemporal(env, mode === 'production', problems);
   const ec2Endpoint = env.AWS_ENDPOINT_URL_EC2 ? parseUrl('AWS_ENDPOINT_URL_EC2', env.AWS_ENDPOINT_URL_EC2, problems) : undefined;
   const pricingEndpoint = env.AWS_ENDPOINT_URL_PRICING ? parseUrl('AWS_ENDPOINT_URL_PRICING', env.AWS_ENDPOINT_URL_PRICING, problems) : undefined;
   const pricingRegion = env.PRICING_API_REGION || 'us-east-1';

@@ -5,6 +5,7 @@
 // SIGTERM or SIGINT stops the role (./processes/roles.ts): the worker stops polling and lets
 // running activities finish within WORKER_SHUTDOWN_GRACE, then the process exits 0.
 import { ConfigError, loadConfig } from './config';
+import { describeCauses } from './log-errors';
 import { createLogger } from './logger';
 import { withDevSecrets } from './dev/dev-secrets';
 import { isRole, startRole, stopOnSignals } from './processes/roles';
@@ -24,6 +25,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `Failed to start: ${String(err)}\n`);
+  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `Failed to start: ${describeCauses(err)}\n`);
   process.exit(1);
 });

@@ -71,7 +71,7 @@ export function standInWorkflows(allowedRegions: readonly string[], calls: CallC
       count('refreshRegions');
       regions.forEach((r) => checkRegion(allowedRegions, r, 'workflows'));
     },
-    health: async () => { count('health'); },
+    health: async () => { count('health'); return null; },
     ensureWorkerTypeLoop: never('ensureWorkerTypeLoop'),
     terminateAll: never('terminateAll'),
     ensureRegionLoop: never('ensureRegionLoop'),

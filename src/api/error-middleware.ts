@@ -30,11 +30,11 @@ function toResponse(err: unknown, logger: Logger, ctx: Context): { status: numbe
     return { status: httpErr.status, code: CODE_BY_STATUS[httpErr.status] ?? 'InputError', message: httpErr.message ?? 'bad request' };
   }
   if (err instanceof AuthServiceUnavailable) {
-    logger.warn({ route: ctx.state.routeName, reason: err.message }, 'auth service unavailable');
+    logger.warn({ route: ctx.state.routeName, err }, 'auth service unavailable');
     return { status: 503, code: 'ServiceUnavailable', message: 'The TaskCluster Auth service is unavailable; retry later.' };
   }
   if (isDatabaseUnavailable(err)) {
-    logger.warn({ requestId: ctx.state.requestId, route: ctx.state.routeName, err: String(err) }, 'database unavailable');
+    logger.warn({ requestId: ctx.state.requestId, route: ctx.state.routeName, err }, 'database unavailable');
     return { status: 503, code: 'ServiceUnavailable', message: 'The database is unavailable; retry later.' };
   }
   const incidentId = randomUUID();

@@ -132,7 +132,7 @@ export async function sweepExpired(services: ApiServices): Promise<SweepResult> 
       if (removed > 0) services.logger.info({ removed }, `expired ${what} removed`);
       return removed;
     } catch (err) {
-      services.logger.warn({ err: String(err) }, `sweep of expired ${what} failed`);
+      services.logger.warn({ err }, `sweep of expired ${what} failed`);
       return 0;
     }
   };

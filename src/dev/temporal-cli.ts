@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import type { SearchAttributeCliType } from '../temporal/search-attributes';
 import { startChild } from './child-process';
 import { projectRoot } from './local-host';
@@ -98,7 +99,10 @@ export interface DevServerOptions {
   port?: number;
   /** Web UI port; default 8233. */
   uiPort?: number;
-  /** Custom search attributes of the `default` namespace, e.g. `{ WorkerType: 'Keyword' }`. */
+  /**
+   * Custom search attributes of the `default` namespace, e.g. `{ WorkerType: 'Keyword' }`;
+   * `{}` starts a server without any, as an operator's cluster may be.
+   */
   searchAttributes: Record<string, SearchAttributeCliType>;
   /** Receives the server's log lines (warnings and errors); default: standard error. */
   log?: (line: string) => void;
@@ -159,11 +163,6 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** Values of temporal.api.enums.v1.IndexedValueType (a stable wire enum). */
-const INDEXED_VALUE_TYPES: Record<SearchAttributeCliType, number> = {
-  Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7,
-};
-
 /**
  * Waits for the frontend, then registers missing search attributes. The `--search-attribute`
  * flags only take effect when the namespace is first created, so an existing SQLite file made
@@ -175,17 +174,7 @@ async function prepareNamespace(address: string, wanted: Record<string, SearchAt
   const connection = Connection.lazy({ address, connectTimeout: STARTUP_TIMEOUT_MS });
   try {
     await connection.ensureConnected();
-    const namespace = 'default';
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing: Record<string, number> = {};
-    for (const [name, type] of Object.entries(wanted)) {
-      const have = customAttributes?.[name];
-      if (have === undefined || have === null) missing[name] = INDEXED_VALUE_TYPES[type];
-      else if (have !== INDEXED_VALUE_TYPES[type]) throw new Error(`search attribute ${name} exists with another type`);
-    }
-    if (Object.keys(missing).length) {
-      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-    }
+    if (Object.keys(wanted).length > 0) await ensureSearchAttributes(connection, 'default', wanted);
   } finally {
     await connection.close();
   }

@@ -17,7 +17,8 @@ type Stop = () => Promise<void>;
 /** Where dev mode records the addresses of what it started, for `npm run demo`. */
 export const devEndpointsFile = (dataDir: string) => path.join(dataDir, 'dev-endpoints.json');
 
-export interface DevServices { config: Config; databaseUrl: string; temporalAddress: string; notes: string[]; stops: Stop[] }
+/** `config` is complete: its Temporal settings point at the local dev server when one was started. */
+export interface DevServices { config: Config; databaseUrl: string; notes: string[]; stops: Stop[] }
 
 export async function startDevDependencies(config: Config, logger: Logger): Promise<DevServices> {
   const notes: string[] = [];
@@ -35,14 +36,14 @@ export async function startDevDependencies(config: Config, logger: Logger): Prom
     notes.push(`Database:     embedded PostgreSQL, data in ${path.join(config.dataDir, 'pglite')}`);
   }
 
-  let temporalAddress = config.temporal.address;
-  if (!temporalAddress) {
+  if (!config.temporal.address) {
     logger.info('starting the Temporal dev server (the first run builds the temporal CLI, which takes a few minutes)');
     const temporal = await startTemporalDevServer({
       dbFile: path.resolve(config.dataDir, 'temporal.sqlite'), uiPort: 8233, searchAttributes: searchAttributeCliTypes(),
     });
     stops.push(temporal.stop);
-    temporalAddress = temporal.address;
+    // The local dev server is plain gRPC: no TLS, no key, namespace `default`.
+    next = { ...next, temporal: { address: temporal.address, namespace: 'default', tls: undefined, apiKey: undefined, metadata: undefined } };
     notes.push(`Temporal UI:  ${temporal.uiUrl}  (frontend ${temporal.address})`);
   }
 
@@ -67,5 +68,5 @@ export async function startDevDependencies(config: Config, logger: Logger): Prom
     api: `http://127.0.0.1:${config.port}/v1`, ec2: next.ec2Endpoint ?? null, queue: next.queue?.rootUrl ?? next.queue?.baseUrl ?? null,
     provisionerId: config.provisionerId,
   }, null, 2));
-  return { config: { ...next, databaseUrl }, databaseUrl, temporalAddress, notes, stops };
+  return { config: { ...next, databaseUrl }, databaseUrl, notes, stops };
 }

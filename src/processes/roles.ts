@@ -32,11 +32,10 @@ export interface RoleOptions {
 export async function startRole(role: Role, logger: Logger, config: Config, options: RoleOptions = {}): Promise<Stop> {
   const stops: Stop[] = [];
   let notes: string[] = [];
-  let temporalAddress = config.temporal.address ?? '';
   const embedded = role === 'dev' && !config.databaseUrl;
   if (role === 'dev') {
     const dev = await startDevDependencies(config, logger);
-    ({ config, notes, temporalAddress } = dev);
+    ({ config, notes } = dev);
     stops.push(...dev.stops);
   }
   const databaseUrl = config.databaseUrl!;
@@ -44,15 +43,15 @@ export async function startRole(role: Role, logger: Logger, config: Config, opti
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   const db = createPrisma(databaseUrl, { maxConnections: embedded ? 1 : 10 });
   stops.unshift(() => db.$disconnect());
-  if (role === 'worker' || role === 'dev') stops.unshift((await startWorkerProcess(config, db, logger, temporalAddress, options)).stop);
+  if (role === 'worker' || role === 'dev') stops.unshift((await startWorkerProcess(config, db, logger, options)).stop);
   if (role === 'api' || role === 'dev') {
-    const api = await startApiProcess(config, db, logger, temporalAddress);
+    const api = await startApiProcess(config, db, logger);
     stops.unshift(api.stopAll);
     notes = [`API:          ${api.url.replace('127.0.0.1', 'localhost')}/v1  (ping: /v1/ping, API document: /v1/openapi.json)`, ...notes];
   }
   if (notes.length > 0) process.stdout.write(`\n${notes.join('\n')}\n\n`);
   return async () => {
-    for (const stop of stops) await stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'error while stopping'));
+    for (const stop of stops) await stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
   };
 }
 

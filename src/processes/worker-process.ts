@@ -1,6 +1,6 @@
 // The worker role: hosts the workflows and activities, and keeps a loop running for every
 // worker type and allowed region (reconciled at start and every RECONCILE_INTERVAL).
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -8,6 +8,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { createStatusRepository } from '../db/status';
 import { databaseCheck, type CheckResult } from '../metrics/health';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server';
+import { TemporalConnectError, connectClient, connectionOptions, describeTemporal } from '../temporal/connection';
+import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { createWorkflowControl } from '../temporal/workflow-control';
 import { buildActivityDeps, installTemporalLogging, reconcileLoops, startWorker } from '../worker/worker';
 
@@ -16,18 +18,45 @@ export interface WorkerProcessOptions {
   workflowBundle?: WorkflowBundleOption;
 }
 
+type RunningWorkerProcess = { stop(): Promise<void>; metricsUrl: string };
+
+/**
+ * Connects (failing at once, with a message that says why, on a bad address, certificate or
+ * API key), registers the search attributes the namespace lacks (or fails naming the command
+ * that does it), then polls and reconciles the loops.
+ */
 export async function startWorkerProcess(
-  config: Config, db: PrismaClient, logger: Logger, address: string, options: WorkerProcessOptions = {},
-): Promise<{ stop(): Promise<void>; metricsUrl: string }> {
+  config: Config, db: PrismaClient, logger: Logger, options: WorkerProcessOptions = {},
+): Promise<RunningWorkerProcess> {
   const { metricsHost, temporalMetricsPort } = config.monitoring;
-  installTemporalLogging(logger, temporalMetricsPort === 0 ? {} : { prometheusBindAddress: `${metricsHost}:${temporalMetricsPort}` });
-  const nativeConnection = await NativeConnection.connect({ address });
+  installTemporalLogging(logger, {
+    logLevel: config.logLevel, ...(temporalMetricsPort === 0 ? {} : { prometheusBindAddress: `${metricsHost}:${temporalMetricsPort}` }),
+  });
+  const { namespace } = config.temporal;
+  const connection = await connectClient(config.temporal);
+  let nativeConnection: NativeConnection | undefined;
+  try {
+    const added = await ensureSearchAttributes(connection, namespace);
+    if (added.length > 0) logger.info({ namespace, added }, 'search attributes registered');
+    nativeConnection = await NativeConnection.connect(connectionOptions(config.temporal)).catch((err: unknown) => {
+      throw new TemporalConnectError(config.temporal, err);
+    });
+    return await run(config, db, logger, connection, nativeConnection, options);
+  } catch (err) {
+    await nativeConnection?.close().catch(() => undefined);
+    await connection.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function run(
+  config: Config, db: PrismaClient, logger: Logger, connection: Connection, nativeConnection: NativeConnection, options: WorkerProcessOptions,
+): Promise<RunningWorkerProcess> {
   const deps = buildActivityDeps(config, db);
   const worker = await startWorker({
     connection: nativeConnection, namespace: config.temporal.namespace, deps, logger,
     workflowBundle: options.workflowBundle, shutdownGraceMs: config.timing.workerShutdownGraceMs,
   });
-  const connection = await Connection.connect({ address });
   const control = createWorkflowControl(new Client({ connection, namespace: config.temporal.namespace }), {
     allowedRegions: config.allowedRegions, ...config.timing,
   });
@@ -37,18 +66,18 @@ export async function startWorkerProcess(
   let running: Promise<void> | undefined;
   const reconcile = () => {
     running ??= reconcileLoops(control, db, config.allowedRegions, logger)
-      .catch((err: unknown) => logger.warn({ err: String(err) }, 'loop reconciliation failed; retrying later'))
+      .catch((err: unknown) => logger.warn({ err }, 'loop reconciliation failed; retrying later'))
       .finally(() => { running = undefined; });
     return running;
   };
   const metrics = await startMetricsServer({
-    port: config.monitoring.workerMetricsPort, host: metricsHost, registry: deps.metrics.registry, logger,
+    port: config.monitoring.workerMetricsPort, host: config.monitoring.metricsHost, registry: deps.metrics.registry, logger,
     checks: [workerPolling(() => worker.worker.getState()), databaseCheck(createStatusRepository(db).databaseHealthy)],
   });
   await reconcile();
   const timer = setInterval(() => void reconcile(), config.timing.reconcileIntervalMs);
   timer.unref();
-  logger.info({ namespace: config.temporal.namespace, address }, 'worker polling');
+  logger.info({ temporal: describeTemporal(config.temporal) }, 'worker polling');
   return {
     // The reconciler stops first, so no new pass starts loops while the worker drains; the
     // worker stops polling at once rather than after a pass in flight, and its running

@@ -22,6 +22,11 @@ const CLI_TYPES: Record<SearchAttributeType, SearchAttributeCliType> = {
   KEYWORD_LIST: 'KeywordList',
 };
 
+/** Values of temporal.api.enums.v1.IndexedValueType (a stable wire enum), by CLI type name. */
+export const INDEXED_VALUE_TYPES: Record<SearchAttributeCliType, number> = {
+  Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7,
+};
+
 /** The worker type a workflow provisions for. */
 export const WORKER_TYPE = defineSearchAttributeKey('WorkerType', SearchAttributeType.KEYWORD);
 

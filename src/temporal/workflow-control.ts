@@ -7,6 +7,9 @@ import type { ShutdownResult } from '../../workflows/shutdown-everything-workflo
 import type { WorkerTypeWorkflowInput } from '../../workflows/worker-type-workflow';
 import { definitionChangedSignal, refreshNowSignal, removedSignal, terminateAllSignal } from '../../workflows/messages';
 import type { Config, Timing } from '../config';
+import { describeCauses } from '../log-errors';
+import { isTemporalUnavailable } from './errors';
+import { SearchAttributesMissingError, missingSearchAttributes, registrationCommand } from './search-attribute-registration';
 import { REGION, WORKER_TYPE } from './search-attributes';
 import { TASK_QUEUE, regionWorkflowId, shutdownWorkflowId, workerTypeWorkflowId } from './names';
 
@@ -19,6 +22,21 @@ const CALL_DEADLINE_MS = 5_000;
 
 export function createWorkflowControl(client: Client, settings: WorkflowSettings) {
   const within = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+  // Why the latest start of a loop failed, when Temporal answered and refused; cleared by the
+  // next start that succeeds. Not remembered: Temporal unreachable, and search attributes
+  // missing, which health() checks live (a worker may register them any time).
+  let startRefused: string | undefined;
+  const starting = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await within(fn);
+      startRefused = undefined;
+      return result;
+    } catch (err) {
+      const reason = describeCauses(err);
+      if (!isTemporalUnavailable(err) && !/search attribute/i.test(reason)) startRefused = reason.slice(0, 300);
+      throw err;
+    }
+  };
   const loopInput = (workerType: string): WorkerTypeWorkflowInput => ({
     workerType, intervalMs: settings.iterationIntervalMs, allowedRegions: settings.allowedRegions, cooldownMs: settings.capacityCooldownMs,
   });
@@ -31,7 +49,7 @@ export function createWorkflowControl(client: Client, settings: WorkflowSettings
   return {
     /** Starts the loop if needed and wakes it: used on create and update. */
     async workerTypeChanged(workerType: string): Promise<void> {
-      await within(() => client.workflow.signalWithStart('workerTypeWorkflow', { ...loopOptions(workerType), signal: definitionChangedSignal }));
+      await starting(() => client.workflow.signalWithStart('workerTypeWorkflow', { ...loopOptions(workerType), signal: definitionChangedSignal }));
     },
 
     /** Asks region loops for fresh prices and inventory now, e.g. for a definition's new instance types. */
@@ -47,7 +65,7 @@ export function createWorkflowControl(client: Client, settings: WorkflowSettings
 
     /** Starts the loop if it is not running, without waking a running one (reconciliation). */
     async ensureWorkerTypeLoop(workerType: string): Promise<void> {
-      await within(() => client.workflow.start('workerTypeWorkflow', { ...loopOptions(workerType), workflowIdConflictPolicy: 'USE_EXISTING' }));
+      await starting(() => client.workflow.start('workerTypeWorkflow', { ...loopOptions(workerType), workflowIdConflictPolicy: 'USE_EXISTING' }));
     },
 
     /** Wakes a loop whose definition was deleted, so it cleans up at once. */
@@ -60,12 +78,12 @@ export function createWorkflowControl(client: Client, settings: WorkflowSettings
     },
 
     async terminateAll(workerType: string): Promise<void> {
-      await within(() => client.workflow.signalWithStart('workerTypeWorkflow', { ...loopOptions(workerType), signal: terminateAllSignal }));
+      await starting(() => client.workflow.signalWithStart('workerTypeWorkflow', { ...loopOptions(workerType), signal: terminateAllSignal }));
     },
 
     async ensureRegionLoop(region: string): Promise<void> {
       const input: RegionInventoryInput = { region, intervalMs: settings.inventoryIntervalMs, priceIntervalMs: settings.spotPriceIntervalMs };
-      await within(() => client.workflow.start('regionInventoryWorkflow', {
+      await starting(() => client.workflow.start('regionInventoryWorkflow', {
         workflowId: regionWorkflowId(region), taskQueue: TASK_QUEUE, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [{ key: REGION, value: region }], staticSummary: `Inventory of region ${region}`,
       }));
@@ -84,9 +102,24 @@ export function createWorkflowControl(client: Client, settings: WorkflowSettings
       return client.workflow.getHandle(workflowId).result();
     },
 
-    /** Resolves when the Temporal frontend answers. */
-    async health(): Promise<void> {
+    /**
+     * Throws when the frontend does not answer; resolves to why loops cannot start (search
+     * attributes missing in the namespace, or the latest start refused), or null when they can.
+     */
+    async health(): Promise<string | null> {
       await within(() => client.workflowService.getSystemInfo({}));
+      const namespace = client.options.namespace;
+      try {
+        const missing = await within(() => missingSearchAttributes(client.connection, namespace));
+        if (Object.keys(missing).length > 0) {
+          return `loops cannot start: search attributes ${Object.keys(missing).join(', ')} are not registered in namespace ${namespace}; `
+            + `register them with: ${registrationCommand(namespace, missing)}`;
+        }
+      } catch (err) {
+        // An identity that may not list them (Temporal Cloud API keys): only a start can tell.
+        if (!(err instanceof SearchAttributesMissingError)) throw err;
+      }
+      return startRefused === undefined ? null : `loops cannot start: ${startRefused}`;
     },
   };
 }

@@ -1,13 +1,16 @@
 // The Temporal SDK's process-wide runtime: its logs (worker, workflow `log`, activity `log`)
 // routed into our logger, and its own metrics exported for Prometheus.
-import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
+import { DefaultLogger, Runtime, makeTelemetryFilterString, type LogEntry } from '@temporalio/worker';
 import type { Logger } from '../logger';
+import { temporalLogLevels } from '../temporal/log-levels';
 
 const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
 export interface TemporalTelemetry {
   /** `host:port` of the SDK's Prometheus exporter (its `/metrics`); absent: the SDK's metrics are off. */
   prometheusBindAddress?: string;
+  /** LOG_LEVEL; default: the logger's level. The SDK's levels follow it (../temporal/log-levels.ts). */
+  logLevel?: string;
 }
 
 /**
@@ -21,10 +24,12 @@ export function installTemporalLogging(logger: Logger, telemetry: TemporalTeleme
     // Counters end in _total and durations are in seconds, as Prometheus' conventions want.
     ? { metrics: { prometheus: { bindAddress: telemetry.prometheusBindAddress, countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true } } }
     : {};
+  const { sdk, core } = temporalLogLevels(telemetry.logLevel ?? logger.level);
   Runtime.install({
     shutdownSignals: [],
-    telemetryOptions: { ...metrics },
-    logger: new DefaultLogger('INFO', (entry) => logger[LEVELS[entry.level]](temporalLogFields(entry), entry.message)),
+    // The native core's logs come through the same logger (as JSON, not as text on stderr).
+    telemetryOptions: { ...metrics, logging: { filter: makeTelemetryFilterString({ core }), forward: {} } },
+    logger: new DefaultLogger(sdk, (entry) => logger[LEVELS[entry.level]](temporalLogFields(entry), entry.message)),
   });
 }
 

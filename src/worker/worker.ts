@@ -87,7 +87,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
     showStackTraceSources: true,
     ...(opts.shutdownGraceMs === undefined ? {} : shutdownTimes(opts.shutdownGraceMs)),
   });
-  const running = worker.run().catch((err: unknown) => opts.logger.error({ err: String(err) }, 'worker stopped with an error'));
+  const running = worker.run().catch((err: unknown) => opts.logger.error({ err }, 'worker stopped with an error'));
   return {
     worker,
     /** Stops polling at once; resolves once running tasks are done or given up on (./shutdown.ts). Never rejects. */

@@ -81,13 +81,12 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
   await prepareFixtures(rawEc2);
   const db = createPrisma(config.databaseUrl!);
   const stops: Array<() => Promise<void>> = [];
-  const address = config.temporal.address!;
   return {
     config, proxy, pricing, queue, logger, logs, db, rawEc2,
     setPending: (workerType, n) => queue.setPending(config.provisionerId, workerType, n),
     startApi: async () => {
       const replicaDb = createPrisma(config.databaseUrl!);
-      const api = await startApiProcess(config, replicaDb, logger, address);
+      const api = await startApiProcess(config, replicaDb, logger);
       const stop = async () => { await api.stopAll(); await replicaDb.$disconnect(); };
       stops.push(stop);
       return {
@@ -97,7 +96,7 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
     },
     startWorker: async () => {
       const replicaDb = createPrisma(config.databaseUrl!);
-      const worker = await startWorkerProcess(config, replicaDb, logger, address, { workflowBundle: { codePath: process.env[WORKFLOW_BUNDLE_ENV]! } });
+      const worker = await startWorkerProcess(config, replicaDb, logger, { workflowBundle: { codePath: process.env[WORKFLOW_BUNDLE_ENV]! } });
       const stop = async () => { await worker.stop(); await replicaDb.$disconnect(); };
       stops.push(stop);
       return { stop, metricsUrl: worker.metricsUrl };

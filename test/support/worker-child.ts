@@ -6,6 +6,7 @@
 // READY_LINE once it polls. It exits when its stdin closes, so a test runner that dies
 // without killing it does not leave it running.
 import { loadConfig } from '../../src/config';
+import { describeCauses } from '../../src/log-errors';
 import { createLogger } from '../../src/logger';
 import { startRole, stopOnSignals } from '../../src/processes/roles';
 
@@ -24,7 +25,7 @@ if (require.main === module) {
   process.stdin.on('end', () => process.exit(3));
   process.stdin.resume();
   main().catch((err: unknown) => {
-    process.stderr.write(`worker-child failed to start: ${String(err)}\n`);
+    process.stderr.write(`worker-child failed to start: ${describeCauses(err)}\n`);
     process.exit(1);
   });
 }

@@ -1,7 +1,7 @@
 // Which failures of a Temporal call the API answers 503 (Temporal cannot be reached now) and
-// which reach the error middleware as a 500; and what of a failure goes to the log.
+// which reach the error middleware as a 500 (what of a failure goes to the log: log-errors.test.ts).
 import { ServiceError, WorkflowNotFoundError } from '@temporalio/client';
-import { causeChain, isTemporalUnavailable } from '../../src/temporal/errors';
+import { isTemporalUnavailable } from '../../src/temporal/errors';
 
 /** A gRPC error as @grpc/grpc-js builds it: `code`, `details` and `metadata`. */
 function grpcError(code: number, details: string): Error {
@@ -27,25 +27,5 @@ describe('isTemporalUnavailable', () => {
     ['undefined', undefined, false],
   ])('%s -> %s', (_case, err, unavailable) => {
     expect(isTemporalUnavailable(err)).toBe(unavailable);
-  });
-});
-
-describe('causeChain', () => {
-  it('lists each cause with its name, code and message, never the gRPC metadata', () => {
-    const chain = causeChain(wrapped(grpcError(14, 'No connection established')));
-    expect(chain).toEqual([
-      { name: 'ServiceError', message: 'Failed to signalWithStart Workflow' },
-      { name: 'Error', code: 14, message: '14 No connection established' },
-    ]);
-    expect(JSON.stringify(chain)).not.toContain('secret-key');
-  });
-
-  it('cuts long messages and stops on a cycle', () => {
-    const a = new Error('x'.repeat(1000));
-    const b = new Error('b', { cause: a });
-    Object.assign(a, { cause: b });
-    const chain = causeChain(b);
-    expect(chain.length).toBeLessThanOrEqual(5);
-    expect(chain[1]!.message).toHaveLength(300);
   });
 });

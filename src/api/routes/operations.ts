@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '../../db/errors';
 import { capacityStateOf, type LedgerState, type RegistrationSource } from '../../domain/capacity-states';
-import { causeChain, isTemporalUnavailable } from '../../temporal/errors';
+import { causeChain } from '../../log-errors';
+import { isTemporalUnavailable } from '../../temporal/errors';
 import { ApiError, notFound } from '../errors';
 import { workerTypeParam } from '../params';
 import { defineRoute, type Route } from '../route';
@@ -13,15 +14,24 @@ import { getOr404 } from './worker-type-support';
 /** A region whose inventory has not completed for this long is reported unhealthy. */
 const REGION_STALE_FACTOR = 3;
 
-/** This route is anonymous: the cause goes to the log, the answer only says what is down. */
+/**
+ * This route is anonymous: the cause of an unreachable Temporal goes to the log, the answer
+ * only says it is down; a Temporal that answers but cannot start loops says why (the names of
+ * missing search attributes and the command that registers them, or the server's refusal).
+ */
 async function temporalDown(services: ApiServices): Promise<string | null> {
   try {
-    await services.workflows.health();
-    return null;
+    return await services.workflows.health();
   } catch (err) {
-    services.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'Temporal health check failed');
-    return 'unreachable';
+    services.logger.warn({ err }, 'Temporal health check failed');
+    // Answered but refused (a namespace that does not exist, an identity without access).
+    return isTemporalUnavailable(err) ? 'unreachable' : `refused: ${innermostMessage(err)}`;
   }
+}
+
+/** The server's own words (the last link of the chain), without the client's wrapping. */
+function innermostMessage(err: unknown): string {
+  return causeChain(err).at(-1)?.message.slice(0, 200) ?? 'unknown';
 }
 
 function registrationSource(raw: string | null): RegistrationSource | null {
@@ -35,7 +45,7 @@ function registrationSource(raw: string | null): RegistrationSource | null {
  */
 function temporalFailure(err: unknown, what: string, services: ApiServices): unknown {
   if (!isTemporalUnavailable(err)) return err;
-  services.logger.warn({ err: causeChain(err) }, `Temporal unavailable: ${what} not requested`);
+  services.logger.warn({ err }, `Temporal unavailable: ${what} not requested`);
   return new ApiError('ServiceUnavailable', `Temporal is unavailable, so ${what} cannot be requested now; retry later.`);
 }
 
@@ -174,7 +184,7 @@ async function backendStatus(services: ApiServices) {
     status: down ? 'unhealthy' : degraded ? 'degraded' : 'healthy',
     lastCheckedIn: (lastIteration ?? now).toISOString(),
     database: { healthy: databaseError === null, detail: databaseError ?? 'reachable' },
-    temporal: { healthy: temporalError === null, detail: temporalError ?? 'reachable' },
+    temporal: { healthy: temporalError === null, detail: temporalError ?? 'reachable; loops can start' },
     queue: queueHealth,
     loops: loopHealth,
     regions: regionHealth,

@@ -42,7 +42,7 @@ export async function notifyLoop(name: string, change: 'changed' | 'removed', se
     : [services.workflows.workerTypeRemoved(name)];
   for (const result of await Promise.allSettled(calls)) {
     if (result.status === 'rejected') {
-      services.logger.warn({ workerType: name, err: String(result.reason) }, 'could not signal a workflow; the reconciler will start it');
+      services.logger.warn({ workerType: name, err: result.reason }, 'could not signal a workflow; the reconciler will start it');
     }
   }
 }

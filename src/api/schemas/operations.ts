@@ -43,7 +43,7 @@ export const BackendStatusResponse = Type.Object({
   status: Type.String({ description: 'healthy, degraded or unhealthy' }),
   lastCheckedIn: DateTime('When a provisioning iteration last completed (or now, before the first)'),
   database: Health('Database reachability'),
-  temporal: Health('Temporal frontend reachability'),
+  temporal: Health('Temporal frontend reachability, and whether loops can start there'),
   queue: Health('Whether the TaskCluster Queue answered pendingTasks in the latest iteration of every worker type'),
   loops: Health('Whether every worker type loop completed its latest pass'),
   regions: Type.Array(Type.Object({
