@@ -31,7 +31,7 @@ beforeAll(async () => {
     AUTH_MODE: 'taskcluster', AUTH_TIMEOUT: String(AUTH_TIMEOUT_SEC), TASKCLUSTER_ROOT_URL: auth.rootUrl,
     TASKCLUSTER_CLIENT_ID: issuer.clientId, TASKCLUSTER_ACCESS_TOKEN: issuer.accessToken,
   });
-});
+}, 120_000); // a database, a Temporal dev server and the API
 afterAll(async () => {
   await h?.stop();
   await auth?.stop();
