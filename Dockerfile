@@ -1,11 +1,15 @@
 # The provisioner image. One image serves both roles:
 #   docker run IMAGE                                   the REST API (port 5557)
 #   docker run IMAGE node dist/src/main.js worker      the Temporal worker
+#   docker run IMAGE node dist/src/cli/client.js list  client management (--help for usage)
 # Both apply pending database migrations at start (src/db/migrate.ts), so the image carries
-# prisma/migrations; the worker bundles the workflow code at start, so it carries dist/workflows.
+# prisma/migrations. The workflow code is bundled here, at build time (dist/workflow-bundle.js,
+# scripts/bundle-workflows.js), as Temporal recommends for production: the worker loads it and
+# runs no bundler at start.
 # docker-compose.yml shows every environment variable a deployment sets.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS; the code supports Node 22 and later (package.json engines).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: compile TypeScript, then drop the dev dependencies ------------------------------
 FROM ${NODE_IMAGE} AS build
@@ -23,14 +27,21 @@ COPY prisma prisma
 RUN node scripts/prisma-generate.js
 
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-workflows.js scripts/
 COPY src src
 COPY workflows workflows
 COPY activities activities
 # `prisma` (the CLI) is an optional peer of @prisma/client, so pruning the dev dependencies
 # keeps it and its tooling (about 200 MB); the runtime needs only @prisma/client.
+# The Temporal core bridge ships a native binary for five platforms (25-30 MB each); the
+# image keeps only its own (releases/<arch>-unknown-linux-gnu, e.g. x86_64 or aarch64).
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts \
- && npm uninstall --no-save --omit=dev --ignore-scripts prisma
+ && npm uninstall --no-save --omit=dev --ignore-scripts prisma \
+ && own="$(uname -m)-unknown-linux-gnu" \
+ && test -d "node_modules/@temporalio/core-bridge/releases/$own" \
+ && find node_modules/@temporalio/core-bridge/releases -mindepth 1 -maxdepth 1 ! -name "$own" -exec rm -rf {} + \
+ && test -f dist/workflow-bundle.js
 
 # ---- runtime ---------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

@@ -5,6 +5,7 @@ import type { PricingGateway } from '../src/aws/pricing';
 import type { ActivityRepositories } from '../src/db/activity-repositories';
 import { ON_DEMAND_PRICE_MAX_AGE_MS } from '../src/domain/on-demand-quotes';
 import type { WorkerMetrics } from '../src/metrics/registry';
+import type { WorkerTypeStability } from '../src/domain/queue-declaration';
 import type { QueueClient } from '../src/queue/queue-client';
 
 export interface ProvisionerSettings {
@@ -28,6 +29,8 @@ export interface ProvisionerSettings {
   spotPriceMaxAgeMs: number;
   /** On-demand prices older than this are ignored (src/domain/on-demand-quotes.ts). */
   onDemandPriceMaxAgeMs: number;
+  /** The stability worker types are declared to the Queue with. */
+  workerTypeStability: WorkerTypeStability;
 }
 
 /** What operators may change between restarts and running loops must follow (see conventions: configuration). */
@@ -54,7 +57,7 @@ export interface ActivityDeps {
 }
 
 /** Settings operators cannot change; the configurable ones (and their defaults) come from src/config.ts Timing. */
-export const DEFAULT_SETTINGS: Omit<ProvisionerSettings, 'provisionerId' | 'provisionerBaseUrl' | 'rootUrl' | 'allowedRegions' | 'loop' | 'registrationTimeoutMs' | 'maxInstanceLifetimeMs'> = {
+export const DEFAULT_SETTINGS: Omit<ProvisionerSettings, 'provisionerId' | 'provisionerBaseUrl' | 'rootUrl' | 'allowedRegions' | 'loop' | 'registrationTimeoutMs' | 'maxInstanceLifetimeMs' | 'workerTypeStability'> = {
   secretLifetimeMs: 40 * 60_000,
   requestedTimeoutMs: 15 * 60_000,
   spotPriceMaxAgeMs: 30 * 60_000,

@@ -1,4 +1,5 @@
 // Every activity the workflows use, built from injected dependencies.
+import { declareActivities } from './declare';
 import type { ActivityDeps } from './deps';
 import { withFailureKinds } from './failures';
 import { inventoryActivities } from './inventory';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
   return withFailureKinds({
     ...observeActivities(deps),
     ...queueActivities(deps),
+    ...declareActivities(deps),
     ...launchActivities(deps),
     ...terminateActivities(deps),
     ...inventoryActivities(deps),

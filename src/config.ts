@@ -5,6 +5,7 @@ import { PROVISIONER_ID_PATTERN, REGION_REGEXP } from './domain/identifiers';
 import { parseTemporal, type TemporalSettings } from './config-temporal';
 
 export type { TemporalSettings };
+import { WORKER_TYPE_STABILITIES, type WorkerTypeStability } from './domain/queue-declaration';
 
 /** production: api/worker roles; dev: everything local; cli: commands that only need the database. */
 export type RunMode = 'production' | 'dev' | 'cli';
@@ -50,6 +51,8 @@ export interface Config {
   awsCredentialsConfigured: boolean;
   /** Where the TaskCluster Queue is; unset only in dev mode, where a local one is started. */
   queue: { rootUrl?: string; baseUrl?: string } | undefined;
+  /** The stability worker types are declared to the Queue with (declareWorkerType). */
+  workerTypeStability: WorkerTypeStability;
   timing: Timing;
   /** Authenticated write requests (PUT, POST, DELETE) a client may make per minute, over all replicas. */
   rateLimitWritesPerMinute: number;
@@ -60,6 +63,9 @@ export interface Config {
   /** AMQP 0-9-1 URL of the Pulse broker (may hold a password: never log it); unset means no events are published. */
   pulseUrl: string | undefined;
   monitoring: MonitoringSettings;
+  /** Dev mode: ports of the Temporal dev server it starts (gRPC frontend, Web UI). */
+  devTemporalPort: number;
+  devTemporalUiPort: number;
 }
 
 /** Where the worker serves its metrics and health (the API serves them on its own port, src/api/monitoring.ts). */
@@ -172,7 +178,14 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const awsRetry = parseAwsRetry(env, problems);
   const awsCredentialsConfigured = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
   const timing = parseTiming(env, problems);
+  const workerTypeStability = (env.WORKER_TYPE_STABILITY || 'experimental') as WorkerTypeStability;
+  if (!WORKER_TYPE_STABILITIES.includes(workerTypeStability)) {
+    problems.push(`WORKER_TYPE_STABILITY must be one of ${WORKER_TYPE_STABILITIES.join(', ')} (got "${workerTypeStability}")`);
+  }
   const devQueuePort = parsePort('DEV_QUEUE_PORT', env.DEV_QUEUE_PORT, 5558, problems);
+  const devTemporalPort = parsePort('DEV_TEMPORAL_PORT', env.DEV_TEMPORAL_PORT, 7233, problems);
+  const devTemporalUiPort = parsePort('DEV_TEMPORAL_UI_PORT', env.DEV_TEMPORAL_UI_PORT, 8233, problems);
+  if (devTemporalPort !== 0 && devTemporalPort === devTemporalUiPort) problems.push('DEV_TEMPORAL_PORT and DEV_TEMPORAL_UI_PORT must differ');
   const rateLimitWritesPerMinute = parsePositiveInteger('RATE_LIMIT_WRITES_PER_MINUTE', env.RATE_LIMIT_WRITES_PER_MINUTE, 600, problems);
   const monitoring = parseMonitoring(env, problems);
   const pulseUrl = parsePulseUrl(env.PULSE_URL, problems);
@@ -182,8 +195,8 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
     credentialsIssuer: { clientId: issuerId, accessToken: issuerToken },
     taskclusterRootUrl, allowedRegions, logLevel, auth, trustProxy, temporal, ec2Endpoint, pricingEndpoint, pricingRegion, pricingDisabled: false,
     awsRetry,
-    awsCredentialsConfigured, queue, timing,
-    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort, monitoring, pulseUrl,
+    awsCredentialsConfigured, queue, workerTypeStability, timing,
+    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort, devTemporalPort, devTemporalUiPort, monitoring, pulseUrl,
   };
 }
 

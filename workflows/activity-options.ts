@@ -27,6 +27,15 @@ export const LOOP_QUEUE = {
   retry: { initialInterval: SECOND, backoffCoefficient: 2, maximumAttempts: 3 },
 } satisfies ActivityOptions;
 
+/**
+ * Declaring the worker type to the Queue: runs beside the iterations, so its retries may take
+ * long (about an hour in all) without holding up provisioning.
+ */
+export const LOOP_DECLARE = {
+  startToCloseTimeout: 30 * SECOND, scheduleToCloseTimeout: 60 * MINUTE,
+  retry: { initialInterval: 5 * SECOND, backoffCoefficient: 2, maximumInterval: 10 * MINUTE, maximumAttempts: 10 },
+} satisfies ActivityOptions;
+
 /** launchInstance: heartbeats every second while it waits on the database and EC2. */
 export const LOOP_LAUNCH = {
   startToCloseTimeout: 2 * MINUTE, heartbeatTimeout: 10 * SECOND, scheduleToCloseTimeout: 10 * MINUTE,

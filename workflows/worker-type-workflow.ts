@@ -7,11 +7,12 @@ import type { Activities } from '../activities';
 import type { IterationReport } from '../src/domain/iteration-report';
 import type { Observation } from '../src/domain/observation';
 import type { Cooldown } from '../src/domain/offerings';
+import { nextDeclarationAt } from '../src/domain/queue-declaration';
 import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAllSignal } from './messages';
 import { failureKind, failureMessage, publicFailure } from './failures';
 import { describeReport } from './report-details';
 import { runIteration, type PassTiming } from './worker-type-iteration';
-import { LOOP_DATA, LOOP_EC2 } from './activity-options';
+import { LOOP_DATA, LOOP_DECLARE, LOOP_EC2 } from './activity-options';
 
 export interface WorkerTypeWorkflowInput {
   workerType: string;
@@ -34,17 +35,25 @@ export interface WorkerTypeLoopState {
   excessStreak: number;
   terminateAllRequests: number;
   lastReport: IterationReport | null;
+  /**
+   * When the worker type is next declared to the Queue (epoch ms, workflow time); absent
+   * (a run that carried older state) or 0: at once. NOT_OWED while a declaration runs.
+   */
+  declareAt?: number;
 }
+
+const NOT_OWED = Number.MAX_SAFE_INTEGER;
 
 const data = wf.proxyActivities<Activities>(LOOP_DATA);
 const ec2 = wf.proxyActivities<Activities>(LOOP_EC2);
+const declarer = wf.proxyActivities<Activities>(LOOP_DECLARE);
 
 export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried?: WorkerTypeLoopState): Promise<string> {
   const state: WorkerTypeLoopState = carried ?? {
     schema: 1, iteration: 0, cooldowns: [], excessStreak: 0, terminateAllRequests: 0, lastReport: null,
   };
   let woken = false;
-  wf.setHandler(definitionChangedSignal, () => { woken = true; }, { description: 'Run an iteration now' });
+  wf.setHandler(definitionChangedSignal, () => { woken = true; state.declareAt = 0; }, { description: 'Run an iteration now' });
   wf.setHandler(removedSignal, () => { woken = true; }, { description: 'Definition removed: terminate everything and finish' });
   wf.setHandler(terminateAllSignal, () => { state.terminateAllRequests++; woken = true; }, {
     description: 'Terminate every instance of this worker type, then carry on provisioning',
@@ -52,10 +61,12 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
   wf.setHandler(lastIterationQuery, () => state.lastReport, { description: 'What the last iteration saw and did' });
   const startIteration = state.iteration;
   const live = { ...input };
+  const declarations = new Declarations(input.workerType, state);
 
   let plannedAt: number | undefined; // unknown for the first pass of a run
   for (;;) {
     woken = false; // a signal that arrives during the pass wakes the next one at once
+    declarations.startIfDue();
     const next = await provisionOnce(live, state, { startedAt: Date.now(), plannedAt });
     plannedAt = undefined;
     if (typeof next === 'object') {
@@ -69,9 +80,43 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
     plannedAt = (await wf.condition(() => woken, interval)) ? Date.now() : deadline;
     const perRun = input.iterationsPerRun ?? 500;
     if (wf.workflowInfo().continueAsNewSuggested || state.iteration - startIteration >= perRun) {
-      await wf.condition(wf.allHandlersFinished);
+      await Promise.all([wf.condition(wf.allHandlersFinished), declarations.settled()]);
       return wf.continueAsNew<typeof workerTypeWorkflow>(input, state);
     }
+  }
+}
+
+/**
+ * The Queue declarations of the loop: on start, after each definition change and daily. A
+ * declaration runs beside the passes and never holds one up; one that fails after its
+ * retries is logged and tried again an hour later (src/domain/queue-declaration.ts).
+ */
+class Declarations {
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly workerType: string, private readonly state: WorkerTypeLoopState) {}
+
+  startIfDue(): void {
+    if (this.running || Date.now() < (this.state.declareAt ?? 0)) return;
+    // Histories recorded before declarations existed replay without them.
+    if (!wf.patched('declare-worker-type')) return;
+    this.state.declareAt = NOT_OWED;
+    this.running = declarer.declareWorkerType(this.workerType).then(
+      (outcome) => this.finish(outcome),
+      (err: unknown) => {
+        wf.log.warn('declaring the worker type to the Queue failed after its retries; trying again later', { error: failureMessage(err), kind: failureKind(err) });
+        this.finish('failed');
+      },
+    ).finally(() => { this.running = undefined; });
+  }
+
+  /** Resolves once no declaration is running (never rejects). */
+  settled(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  private finish(outcome: 'declared' | 'gone' | 'failed'): void {
+    this.state.declareAt = nextDeclarationAt(outcome, Date.now(), this.state.declareAt ?? 0);
   }
 }
 

@@ -1,7 +1,9 @@
-// `npm run client -- <command>`: manage API clients (Hawk credentials) in the database.
+// Manage API clients (Hawk credentials) in the database: `npm run client -- <command>` in a
+// checkout, `node dist/src/cli/client.js <command>` where the service is built (the image).
 //   create <clientId> --scope <scope>... [--description <text>] [--expires <ISO date>]
 //   list
-//   remove <clientId>
+//   remove <clientId>        exits 1 when there is no such client
+//   --help                   prints the usage and exits 0
 // Uses DATABASE_URL and SECRETS_KEY; in a dev checkout it falls back to the running dev
 // server's embedded database and the key under .data/.
 import fs from 'node:fs';
@@ -15,10 +17,14 @@ import { devDatabaseUrlFile, withDevSecrets } from '../dev/dev-secrets';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
-const USAGE = `usage:
-  npm run client -- create <clientId> --scope <scope> [--scope <scope>...] [--description <text>] [--expires <ISO date>]
-  npm run client -- list
-  npm run client -- remove <clientId>`;
+const USAGE = `usage: client <command>   (npm run client -- <command> in a checkout, node dist/src/cli/client.js <command> in the image)
+  create <clientId> --scope <scope> [--scope <scope>...] [--description <text>] [--expires <ISO date>]
+      creates a client and prints its access token (shown once)
+  list
+      lists clients: id, scopes, expiry, description
+  remove <clientId>
+      removes a client; exits 1 when there is none of that id
+Uses DATABASE_URL and SECRETS_KEY; without DATABASE_URL, the running dev server's database.`;
 
 function resolveDatabase(): { url: string; key: Buffer } {
   const dev = !process.env.DATABASE_URL;
@@ -33,8 +39,15 @@ function resolveDatabase(): { url: string; key: Buffer } {
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { scope: { type: 'string', multiple: true }, description: { type: 'string' }, expires: { type: 'string' } },
+    options: {
+      scope: { type: 'string', multiple: true }, description: { type: 'string' }, expires: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
+  if (values.help || positionals[0] === 'help') {
+    out(USAGE);
+    return 0;
+  }
   const [command, clientId] = positionals;
   if (!command || !['create', 'list', 'remove'].includes(command) || (command !== 'list' && !clientId)) {
     err(USAGE);
@@ -49,7 +62,11 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'list') {
       for (const c of await clients.list()) out(`${c.clientId}\t${c.scopes.join(' ')}\t${c.expires ?? 'never'}\t${c.description}`);
     } else if (command === 'remove') {
-      out((await clients.remove(clientId!)) ? `removed ${clientId}` : `no client ${clientId}`);
+      if (!(await clients.remove(clientId!))) {
+        err(`no client ${clientId}: nothing removed`);
+        return 1;
+      }
+      out(`removed ${clientId}`);
     } else {
       const created = await clients.create(clientId!, values.scope ?? [], values.description ?? '', expires);
       out(JSON.stringify({ clientId: created.clientId, accessToken: created.accessToken, scopes: created.scopes }, null, 2));

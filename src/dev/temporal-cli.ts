@@ -1,10 +1,11 @@
 // The Temporal CLI, which contains the dev server and the Web UI, for development and tests.
 //
-// It is built from source through the Go module proxy into `<project>/.tools/bin` (git-ignored),
-// because prebuilt downloads are not always reachable. v1.5.1 is the newest release that
-// `go install module@version` accepts (later tags carry `replace` directives); it embeds
-// Temporal server 1.29.1 and needs Go >= 1.25.
-import { spawn } from 'node:child_process';
+// Used from, in this order: `<project>/.tools/bin/temporal`; a `temporal` on PATH of the pinned
+// version (./temporal-version.ts); else it is built from source through the Go module proxy
+// into `.tools/bin` (git-ignored), because prebuilt downloads are not always reachable. v1.5.1
+// is the newest release that `go install module@version` accepts (later tags carry `replace`
+// directives); it embeds Temporal server 1.29.1 and needs Go >= 1.25.
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -13,10 +14,10 @@ import { ensureSearchAttributes } from '../temporal/search-attribute-registratio
 import type { SearchAttributeCliType } from '../temporal/search-attributes';
 import { startChild } from './child-process';
 import { projectRoot } from './local-host';
+import { PINNED_TEMPORAL_CLI, TEMPORAL_CLI_PACKAGE, isPinnedTemporalCli } from './temporal-version';
 
 export { projectRoot };
 
-const TEMPORAL_CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
 const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -59,17 +60,37 @@ async function goInstall(gobin: string, binary: string): Promise<void> {
 
 const installs = new Map<string, Promise<string>>();
 
+/** `<command> --version`'s output; undefined when it cannot be run. */
+function versionOf(command: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(command, ['--version'], { timeout: 10_000 }, (err, stdout) => resolve(err ? undefined : stdout));
+  });
+}
+
 /**
- * Returns the path of `<toolsDir>/bin/temporal`, building it first when it is missing.
- * Concurrent callers (several jest workers) may each build; every build goes to its own
- * directory and is renamed into place, so nobody ever sees a half-written binary.
+ * The path of the `temporal` first on `env.PATH` when it is the pinned version; undefined when
+ * there is none, or another version (then said on standard error, since it is not used).
+ */
+export async function temporalOnPath(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const found = (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'temporal')).find(isExecutable);
+  if (!found) return undefined;
+  const version = await versionOf(found);
+  if (version !== undefined && isPinnedTemporalCli(version)) return found;
+  process.stderr.write(`Not using ${found} (${version?.trim() ?? 'no version'}): this project pins the temporal CLI ${PINNED_TEMPORAL_CLI.cli} (server ${PINNED_TEMPORAL_CLI.server}).\n`);
+  return undefined;
+}
+
+/**
+ * Returns `<toolsDir>/bin/temporal` when it exists, else a pinned `temporal` on PATH, else
+ * builds the first. Concurrent callers (several jest workers) may each build; every build goes
+ * to its own directory and is renamed into place, so nobody ever sees a half-written binary.
  */
 export function ensureTemporalCli(toolsDir: string = path.join(projectRoot(), '.tools')): Promise<string> {
   const binary = path.join(toolsDir, 'bin', process.platform === 'win32' ? 'temporal.exe' : 'temporal');
   if (isExecutable(binary)) return Promise.resolve(binary);
   let pending = installs.get(binary);
   if (!pending) {
-    pending = install(binary).finally(() => installs.delete(binary));
+    pending = temporalOnPath().then((found) => found ?? install(binary)).finally(() => installs.delete(binary));
     installs.set(binary, pending);
   }
   return pending;
@@ -90,6 +111,14 @@ async function install(binary: string): Promise<string> {
     fs.rmSync(buildDir, { recursive: true, force: true });
   }
   return binary;
+}
+
+/** A port the dev server needs is taken; `which` says which of its two. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number, readonly which: 'frontend' | 'ui') {
+    super(`Temporal dev server cannot start: ${HOST}:${port} (its ${which === 'ui' ? 'Web UI' : 'gRPC frontend'}) is already in use`);
+    this.name = 'PortInUseError';
+  }
 }
 
 export interface DevServerOptions {
@@ -132,8 +161,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   }
   for (const [name, type] of Object.entries(options.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
   // Checked here because a probe of a port someone else holds would take it for the server.
-  for (const p of [port, uiPort]) {
-    if (await accepts(p)) throw new Error(`Temporal dev server cannot start: ${HOST}:${p} is already in use`);
+  for (const [p, which] of [[port, 'frontend'], [uiPort, 'ui']] as const) {
+    if (await accepts(p)) throw new PortInUseError(p, which);
   }
 
   const log = options.log ?? ((line) => process.stderr.write(`[temporal] ${line}\n`));

@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import { createPrisma } from '../db/client';
 import { applyMigrations } from '../db/migrate';
 import { startApiProcess } from './api-process';
-import { startDevDependencies } from './dev-process';
+import { runStops, startDevDependencies } from './dev-process';
 import { startWorkerProcess } from './worker-process';
 
 const ROLES = ['api', 'worker', 'dev'] as const;
@@ -30,7 +30,17 @@ export interface RoleOptions {
  * activities finish; the database and dev dependencies last) and never rejects.
  */
 export async function startRole(role: Role, logger: Logger, config: Config, options: RoleOptions = {}): Promise<Stop> {
+  // In stop order. A start that fails stops what started before it, so nothing is left running.
   const stops: Stop[] = [];
+  try {
+    return await startParts(role, logger, config, options, stops);
+  } catch (err) {
+    await runStops(stops, logger);
+    throw err;
+  }
+}
+
+async function startParts(role: Role, logger: Logger, config: Config, options: RoleOptions, stops: Stop[]): Promise<Stop> {
   let notes: string[] = [];
   const embedded = role === 'dev' && !config.databaseUrl;
   if (role === 'dev') {
@@ -50,9 +60,7 @@ export async function startRole(role: Role, logger: Logger, config: Config, opti
     notes = [`API:          ${api.url.replace('127.0.0.1', 'localhost')}/v1  (ping: /v1/ping, API document: /v1/openapi.json)`, ...notes];
   }
   if (notes.length > 0) process.stdout.write(`\n${notes.join('\n')}\n\n`);
-  return async () => {
-    for (const stop of stops) await stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
-  };
+  return () => runStops(stops, logger);
 }
 
 /**
@@ -69,4 +77,5 @@ export function stopOnSignals(stop: Stop, logger: Logger): void {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  logger.info('started; SIGTERM or SIGINT stops it');
 }

@@ -1,11 +1,14 @@
 // Client of the TaskCluster Queue ("Queue" is TaskCluster's task queue service, not a Temporal
-// task queue). The provisioner only needs the number of pending tasks of a worker type.
+// task queue). The provisioner asks for the number of pending tasks of a worker type, and
+// declares its worker types (description, owner) so the Queue and its UI list them.
 //
 // Contract: a count is returned only when the Queue answered it plainly. Anything else throws
 // QueueUnavailableError and never yields a guessed number, because acting on a wrong zero would
 // terminate capacity that is needed. Its `kind` (src/queue/errors.ts) says whether asking
 // again can help.
+import * as hawk from 'hawk';
 import { IDENTIFIER_REGEXP } from '../domain/identifiers';
+import type { WorkerTypeDeclaration } from '../domain/queue-declaration';
 import { QueueUnavailableError } from './errors';
 
 export { QueueUnavailableError } from './errors';
@@ -17,6 +20,8 @@ export interface QueueClientOptions {
   baseUrl?: string;
   /** Limit for one request, connection and body included, in milliseconds. Default 10 000. */
   timeoutMs?: number;
+  /** TaskCluster credentials that sign calls which need them (declareWorkerType); never logged. */
+  credentials?: { clientId: string; accessToken: string };
 }
 
 export interface QueueClient {
@@ -27,6 +32,14 @@ export interface QueueClient {
    * throws TypeError (a caller's bug) for identifiers outside `^[a-zA-Z0-9-_]{1,38}$`.
    */
   pendingTasks(provisionerId: string, workerType: string): Promise<number>;
+  /**
+   * `PUT /provisioners/<provisionerId>/worker-types/<workerType>`, signed with the credentials
+   * (scopes `queue:declare-worker-type:<provisionerId>/<workerType>#<property>` for each
+   * property sent). Idempotent: the Queue keeps the last declaration. Throws
+   * QueueUnavailableError for any answer but a 200 (a 401/403 is of kind `permission`), and
+   * when the client has no credentials.
+   */
+  declareWorkerType(provisionerId: string, workerType: string, declaration: WorkerTypeDeclaration): Promise<void>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -54,20 +67,45 @@ export function createQueueClient(opts: QueueClientOptions): QueueClient {
   return {
     baseUrl,
     async pendingTasks(provisionerId, workerType) {
-      for (const [field, value] of [['provisionerId', provisionerId], ['workerType', workerType]]) {
-        if (!IDENTIFIER_REGEXP.test(value as string)) throw new TypeError(`invalid ${field}: ${JSON.stringify(value)}`);
-      }
-      const body = await getJson(`${baseUrl}/pending/${provisionerId}/${workerType}`, timeoutMs);
+      checkIdentifiers(provisionerId, workerType);
+      const body = await requestJson(`${baseUrl}/pending/${provisionerId}/${workerType}`, timeoutMs);
       return pendingCount(body, provisionerId, workerType);
+    },
+    async declareWorkerType(provisionerId, workerType, declaration) {
+      checkIdentifiers(provisionerId, workerType);
+      if (!opts.credentials) throw new QueueUnavailableError('no TaskCluster credentials to sign declareWorkerType', { status: 401 });
+      const url = `${baseUrl}/provisioners/${provisionerId}/worker-types/${workerType}`;
+      const authorization = signature(url, 'PUT', opts.credentials);
+      const answer = await requestJson(url, timeoutMs, { method: 'PUT', body: JSON.stringify(declaration), authorization });
+      const { provisionerId: p, workerType: w } = (answer ?? {}) as Record<string, unknown>;
+      if (p !== provisionerId || w !== workerType) throw new QueueUnavailableError('answer is for another worker type', { fault: 'wrong-shape' });
     },
   };
 }
 
-/** GETs a URL and parses its JSON body; every failure becomes a QueueUnavailableError. */
-async function getJson(url: string, timeoutMs: number): Promise<unknown> {
+function checkIdentifiers(provisionerId: string, workerType: string): void {
+  for (const [field, value] of [['provisionerId', provisionerId], ['workerType', workerType]]) {
+    if (!IDENTIFIER_REGEXP.test(value as string)) throw new TypeError(`invalid ${field}: ${JSON.stringify(value)}`);
+  }
+}
+
+/** A Hawk header as taskcluster-client signs requests: SHA-256, no payload hash. */
+function signature(url: string, method: string, credentials: { clientId: string; accessToken: string }): string {
+  const { header } = hawk.client.header(url, method, {
+    credentials: { id: credentials.clientId, key: credentials.accessToken, algorithm: 'sha256' },
+  });
+  return header;
+}
+
+interface RequestInit { method: 'PUT'; body: string; authorization: string }
+
+/** Sends a request (GET unless `init` says otherwise) and parses its JSON body; every failure becomes a QueueUnavailableError. */
+async function requestJson(url: string, timeoutMs: number, init?: RequestInit): Promise<unknown> {
   let status: number | undefined;
   try {
-    const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init) Object.assign(headers, { 'content-type': 'application/json', authorization: init.authorization });
+    const res = await fetch(url, { method: init?.method ?? 'GET', headers, body: init?.body, signal: AbortSignal.timeout(timeoutMs) });
     status = res.status;
     const text = await res.text();
     if (!res.ok) throw new QueueUnavailableError(`HTTP ${res.status}${errorDetail(text)}`, { status: res.status });

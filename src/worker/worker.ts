@@ -1,10 +1,10 @@
 // The worker process: hosts every workflow and activity on the provisioner task queue,
 // and makes sure a loop runs for every worker type and every allowed region.
 import { createHmac } from 'node:crypto';
-import path from 'node:path';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { DEFAULT_SETTINGS } from '../../activities/deps';
+import { workerCredentialsIssuer } from '../api/auth/worker-issuer';
 import { awsClientOptions, createEc2Clients, ec2OptionsFor } from '../aws/ec2-clients';
 import { createEc2Gateway, type Ec2Gateway } from '../aws/ec2-gateway';
 import { createPricingGateway, NO_PRICE_LIST, type PricingGateway } from '../aws/pricing';
@@ -19,9 +19,10 @@ import { createQueueClient, type QueueClient } from '../queue/queue-client';
 import { TASK_QUEUE } from '../temporal/names';
 import { shutdownTimes } from './shutdown';
 import { installTemporalLogging } from './temporal-logging';
+import { describeWorkflowCode, workflowCode, WORKFLOWS_PATH } from './workflow-code';
 import type { WorkflowControl } from '../temporal/workflow-control';
 
-export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '../../workflows'));
+export { WORKFLOWS_PATH };
 
 /** The key for per-launch security tokens, separate from the encryption key by derivation. */
 function tokenKeyFrom(secretsKey: Buffer): Buffer {
@@ -41,7 +42,7 @@ export function buildActivityDeps(
     metrics,
     pricing: overrides.pricing ?? (config.pricingDisabled ? NO_PRICE_LIST
       : createPricingGateway({ ...awsClientOptions(config.pricingEndpoint, config), region: config.pricingRegion })),
-    queue: overrides.queue ?? createQueueClient(config.queue ?? { rootUrl: config.taskclusterRootUrl }),
+    queue: overrides.queue ?? createQueueClient({ ...(config.queue ?? { rootUrl: config.taskclusterRootUrl }), credentials: queueCredentials(config) }),
     tokenKey: tokenKeyFrom(config.secretsKey),
     now: () => new Date(),
     settings: {
@@ -60,11 +61,23 @@ export function buildActivityDeps(
       // Prices must outlive the refresh interval, or spot has no known price between refreshes.
       spotPriceMaxAgeMs: Math.max(DEFAULT_SETTINGS.spotPriceMaxAgeMs, 2 * config.timing.spotPriceIntervalMs),
       maxInstanceLifetimeMs: config.timing.maxInstanceLifetimeMs,
+      workerTypeStability: config.workerTypeStability,
     },
   };
 }
 
 export { installTemporalLogging } from './temporal-logging';
+
+/**
+ * The provisioner's TaskCluster identity, which signs its Queue declarations: the configured
+ * TASKCLUSTER_CLIENT_ID (in a TaskCluster deployment it needs
+ * `queue:declare-worker-type:<provisionerId>/*`), else the built-in one, which the local
+ * Queue of dev mode knows and a real Queue refuses (logged, not retried).
+ */
+export function queueCredentials(config: Config): { clientId: string; accessToken: string } {
+  const { clientId, accessToken } = workerCredentialsIssuer(config);
+  return { clientId, accessToken };
+}
 
 export interface RunningWorker { worker: Worker; stop(): Promise<void> }
 
@@ -80,10 +93,12 @@ export interface StartWorkerOptions {
 
 export async function startWorker(opts: StartWorkerOptions): Promise<RunningWorker> {
   installTemporalLogging(opts.logger);
+  const code = workflowCode(opts.workflowBundle);
+  opts.logger.info({ workflowCode: describeWorkflowCode(code) }, 'starting the Temporal worker');
   const worker = await Worker.create({
     connection: opts.connection, namespace: opts.namespace, taskQueue: TASK_QUEUE,
     activities: createActivities(opts.deps),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...code,
     showStackTraceSources: true,
     ...(opts.shutdownGraceMs === undefined ? {} : shutdownTimes(opts.shutdownGraceMs)),
   });

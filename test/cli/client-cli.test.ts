@@ -30,6 +30,15 @@ test('create, use, list and remove a client', async () => {
   expect((await failure(p.removeWorkerType('ci-linux'))).status).toBe(401);
 }, 60_000);
 
+test('--help prints the usage and exits 0; removing an unknown client exits 1 saying so', async () => {
+  for (const flag of ['--help', '-h']) {
+    const usage = await cli(flag);
+    expect(usage).toMatch(/^usage: /);
+    for (const command of ['create <clientId>', 'list', 'remove <clientId>']) expect(usage).toContain(command);
+  }
+  await expect(cli('remove', 'nobody-here')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('no client nobody-here') });
+}, 60_000);
+
 test('bad usage exits non-zero with the usage text', async () => {
   await expect(cli('create')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage:') });
   await expect(cli('create', 'root', '--scope', '*')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('invalid clientId') });

@@ -29,6 +29,8 @@ const REQUIRED_VARIABLES: ShellEnv = {
 const NOT_PASSED = {
   DATA_DIR: 'dev mode only',
   DEV_QUEUE_PORT: 'dev mode only',
+  DEV_TEMPORAL_PORT: 'dev mode only',
+  DEV_TEMPORAL_UI_PORT: 'dev mode only',
   AWS_PROFILE: 'needs a mounted credentials file',
   AWS_WEB_IDENTITY_TOKEN_FILE: 'needs a mounted token file',
   AWS_CONTAINER_CREDENTIALS_FULL_URI: 'set by a container platform, not by compose',
@@ -112,12 +114,37 @@ describe('images', () => {
 
   test('the Dockerfile pins its base image, runs as node and carries what the roles load at start', () => {
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     for (const from of dockerfile.match(/^FROM .*$/gm) ?? []) expect(from).toMatch(/^FROM \$\{NODE_IMAGE\} AS \w+$/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^COPY --from=build \/app\/prisma\/migrations prisma\/migrations$/m);
     expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist dist$/m);
     expect(dockerfile).toContain('CMD ["node", "dist/src/main.js", "api"]');
+  });
+
+  test('every file the build stage copies from the context passes .dockerignore (an allow-list)', () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const allowed = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n')
+      .filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, ''));
+    const sources = (dockerfile.match(/^COPY (?!--from)(.+) \S+$/gm) ?? []).flatMap((l) => l.slice(5).split(' ').slice(0, -1));
+    expect(sources).toContain('scripts/bundle-workflows.js');
+    for (const source of sources) {
+      expect({ source, allowed: allowed.includes(source.replace(/\/$/, '')) }).toEqual({ source, allowed: true });
+      expect(fs.existsSync(path.join(ROOT, source))).toBe(true);
+    }
+  });
+
+  test('the image is built with its workflow bundle and only its own platform\'s Temporal core bridge', () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const build = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.indexOf('AS runtime'));
+    expect(build).toMatch(/RUN npm run build/);
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.build).toMatch(/&& node scripts\/bundle-workflows\.js$/);
+    expect(build).toContain('test -f dist/workflow-bundle.js');
+    expect(build).toMatch(/own="\$\(uname -m\)-unknown-linux-gnu"/);
+    expect(build).toMatch(/find node_modules\/@temporalio\/core-bridge\/releases -mindepth 1 -maxdepth 1 ! -name "\$own" -exec rm -rf \{\} \+/);
+    // The platform this machine builds for has its binary under exactly that name.
+    const own = `${{ x64: 'x86_64', arm64: 'aarch64' }[process.arch as 'x64' | 'arm64']}-unknown-linux-gnu`;
+    expect(fs.existsSync(path.join(ROOT, 'node_modules/@temporalio/core-bridge/releases', own))).toBe(true);
   });
 });
 

@@ -74,7 +74,6 @@ beforeAll(async () => {
     DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address, AWS_ENDPOINT_URL_EC2: proxy.url,
     AWS_ENDPOINT_URL_PRICING: pricing.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ALLOWED_REGIONS: 'us-west-2',
     ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1', LOG_LEVEL: 'warn',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 });
 

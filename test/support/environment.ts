@@ -14,7 +14,7 @@ import { createEc2Gateway, type Ec2Gateway } from '../../src/aws/ec2-gateway';
 import { startLocalQueueServer, type LocalQueueServer } from '../../src/queue/local-queue-server';
 import { createWorkflowControl, type WorkflowControl } from '../../src/temporal/workflow-control';
 import { createLogger, type Logger } from '../../src/logger';
-import { buildActivityDeps, installTemporalLogging, startWorker, type RunningWorker } from '../../src/worker/worker';
+import { buildActivityDeps, installTemporalLogging, queueCredentials, startWorker, type RunningWorker } from '../../src/worker/worker';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startEc2Proxy, type Ec2Proxy } from './ec2-proxy';
 import { startPricingStandIn, type PricingStandIn } from './pricing-standin';
@@ -71,6 +71,8 @@ export async function startTestEnvironment(env: Record<string, string> = {}, opt
     AWS_ENDPOINT_URL_PRICING: pricing.url, ITERATION_INTERVAL: '2', INVENTORY_INTERVAL: '2', SPOT_PRICE_INTERVAL: '2', ...env,
   };
   const config = loadConfig(baseEnv);
+  // As the Auth service of a TaskCluster deployment would know the provisioner's client.
+  queue.addClient({ ...queueCredentials(config), scopes: [`queue:declare-worker-type:${config.provisionerId}/*`] });
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const db = createPrisma(database.url);

@@ -26,6 +26,7 @@ test('a complete production environment gives the documented defaults', () => {
     queue: { rootUrl: 'https://tc.example.com' }, temporal: { address: 'temporal:7233', namespace: 'default' },
     credentialsIssuer: { clientId: 'worker-credentials', accessToken: undefined },
     awsRetry: { maxAttempts: 2, mode: 'standard' }, pricingRegion: 'us-east-1', pricingEndpoint: undefined, pricingDisabled: false,
+    workerTypeStability: 'experimental', devQueuePort: 5558, devTemporalPort: 7233, devTemporalUiPort: 8233,
   });
   expect(config.timing).toEqual({
     iterationIntervalMs: 30_000, inventoryIntervalMs: 60_000, spotPriceIntervalMs: 300_000,
@@ -65,8 +66,17 @@ test.each([
   ['AWS_RETRY_MODE', 'Standard', 'AWS_RETRY_MODE must be one of standard, adaptive, legacy (got "Standard")'],
   ['AWS_ENDPOINT_URL_PRICING', 'pricing.local', 'AWS_ENDPOINT_URL_PRICING must be an http(s) URL'],
   ['PRICING_API_REGION', 'us-west-2', 'PRICING_API_REGION must be one of us-east-1, eu-central-1, ap-south-1 (got "us-west-2")'],
+  ['WORKER_TYPE_STABILITY', 'beta', 'WORKER_TYPE_STABILITY must be one of experimental, stable, deprecated (got "beta")'],
+  ['DEV_TEMPORAL_PORT', 'x', 'DEV_TEMPORAL_PORT must be an integer between 0 and 65535 (got "x")'],
+  ['DEV_TEMPORAL_UI_PORT', '-1', 'DEV_TEMPORAL_UI_PORT must be an integer between 0 and 65535'],
+  ['DEV_TEMPORAL_UI_PORT', '7233', 'DEV_TEMPORAL_PORT and DEV_TEMPORAL_UI_PORT must differ'],
 ])('%s=%s is refused: %s', (name, value, message) => {
   expect(problems({ ...production, [name]: value }).join('\n')).toContain(message);
+});
+
+test('dev ports and the declared stability are settings', () => {
+  expect(loadConfig({ ...production, DEV_TEMPORAL_PORT: '17233', DEV_TEMPORAL_UI_PORT: '0', DEV_QUEUE_PORT: '0', WORKER_TYPE_STABILITY: 'stable' }))
+    .toMatchObject({ devTemporalPort: 17233, devTemporalUiPort: 0, devQueuePort: 0, workerTypeStability: 'stable' });
 });
 
 test('a hex secrets key is accepted, and QUEUE_BASE_URL overrides where the Queue is', () => {

@@ -59,6 +59,11 @@ declare module 'hawk' {
     ): Promise<{ credentials: C; artifacts: HawkArtifacts }>;
   };
 
+  export const client: {
+    /** The Authorization header for a request; no payload hash unless `payload` is given. */
+    header(uri: string, method: string, options: { credentials: { id: string; key: string; algorithm: 'sha1' | 'sha256' }; ext?: string }): { header: string };
+  };
+
   export const crypto: {
     /**
      * base64 hash over `hawk.1.payload`, the media type of `contentType` (lowercased, without

@@ -36,8 +36,12 @@ test('the loop continues as new after iterationsPerRun, carrying its iteration c
     expect(recorded.map((r) => r.iteration)).toEqual([1, 2, 3, 4]);
     expect(carried).toEqual({
       schema: 1, iteration: 2, excessStreak: 0, terminateAllRequests: 0, lastReport: recorded[1],
+      declareAt: expect.any(Number), // the next daily Queue declaration
       cooldowns: [{ region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.xlarge', market: 'spot', until: expect.any(Number) }],
     });
+    // The next daily declaration is carried over: the second run does not declare again at once.
+    expect(carried.declareAt).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    expect(strict.calls('declareWorkerType')).toHaveLength(1);
     // The second run avoids the zone still cooling down, and its ClientTokens go on from the
     // first run's: the same chain prefix, later iterations, so none repeats.
     expect(recorded[2]!.launched.map((l) => l.zone)).toEqual(['us-west-2b']);

@@ -31,7 +31,7 @@ export interface Call<K extends ActivityName = ActivityName> {
 const ACTIVITY_NAMES = {
   observeWorkerType: true, listWorkerTypeNames: true, countPendingTasks: true, launchInstance: true,
   terminateInstances: true, terminateAllOfWorkerType: true, sweepRegion: true, refreshRegion: true,
-  recordRegionError: true, refreshSpotPrices: true, refreshOnDemandPrices: true, recordIteration: true, recordLoopFailure: true,
+  recordRegionError: true, refreshSpotPrices: true, refreshOnDemandPrices: true, recordIteration: true, recordLoopFailure: true, declareWorkerType: true,
 } as const satisfies Record<ActivityName, true>;
 
 /** A deliberate, non-retryable activity failure (retries would only slow the test down). */
@@ -60,9 +60,12 @@ export class StrictActivities {
     return this.log.filter((c): c is Call<K> => c.name === name);
   }
 
-  /** Activity names in call order (retries included). */
+  /**
+   * Activity names in call order (retries included), without the Queue declarations: they run
+   * beside the passes, in no fixed order relative to them (see calls('declareWorkerType')).
+   */
   sequence(): ActivityName[] {
-    return this.log.map((c) => c.name);
+    return this.log.filter((c) => c.name !== 'declareWorkerType').map((c) => c.name);
   }
 
   assertNoViolations(): void {

@@ -74,6 +74,7 @@ export function loopFakes(workerType: string, behaviour: LoopBehaviour = {}): Fa
       return { outcome: 'launched', instanceId: instanceIdOf(req.clientToken), zone: req.offering.zone };
     },
     recordIteration: (report: IterationReport) => { same(report.workerType); },
+    declareWorkerType: (name) => { same(name); return 'declared'; },
   };
 }
 
