@@ -14,8 +14,12 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
  * optional ones (other platforms' binaries, which npm does not install here).
  */
 function lockedPackages(lockFile, { required }) {
-  if (!fs.existsSync(lockFile)) return undefined;
-  const { packages = {} } = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+  let packages;
+  try {
+    ({ packages = {} } = JSON.parse(fs.readFileSync(lockFile, 'utf8')));
+  } catch {
+    return undefined; // missing, or cut short by an install that was interrupted
+  }
   return new Set(Object.entries(packages)
     .filter(([at, entry]) => at !== '' && !entry.extraneous && !(required && entry.optional))
     .map(([at, entry]) => `${at}@${entry.version ?? entry.resolved}#${entry.integrity ?? ''}`));
@@ -30,8 +34,9 @@ function ensureDependencies() {
   const lock = path.join(root, 'package-lock.json');
   const installed = lockedPackages(path.join(root, 'node_modules/.package-lock.json'), { required: false });
   const named = lockedPackages(lock, { required: false });
-  const current = installed !== undefined
-    && [...lockedPackages(lock, { required: true })].every((p) => installed.has(p))
+  const required = lockedPackages(lock, { required: true });
+  const current = installed !== undefined && named !== undefined && required !== undefined
+    && [...required].every((p) => installed.has(p))
     && [...installed].every((p) => named.has(p));
   if (current) return;
   process.stdout.write('Installing npm dependencies (npm ci)...\n');
