@@ -1,6 +1,7 @@
 // The benchmarks of the suite: what `npm run bench` runs and test/bench/smoke.test.ts checks.
 // Each is a script of its own (`file`, run with tsx); `figures` are the names it must print.
 import { FIGURE_NAMES as API_FLOOD_FIGURES } from './api-flood/figures';
+import { FIGURE_NAMES as LAUNCH_PLANNER_FIGURES } from './launch-planner/figures';
 
 export interface Benchmark {
   name: string;
@@ -18,5 +19,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     measures: 'ping latency, throughput, errors and API memory while 4 clients send the largest accepted '
       + 'worker type definitions and fetch their launch specs',
     figures: API_FLOOD_FIGURES,
+  },
+  {
+    name: 'launch-planner',
+    file: 'launch-planner.ts',
+    measures: 'price per utility unit and coverage of what one iteration launches against the exact optimum, '
+      + 'for the planner, first-fit and the original\'s random pick; the planner\'s time per call',
+    figures: LAUNCH_PLANNER_FIGURES,
   },
 ];

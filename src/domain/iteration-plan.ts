@@ -2,7 +2,7 @@
 // offerings to launch and which instances to terminate, with the reasons. Pure, so the
 // workflow can run it deterministically and tests can tabulate it.
 import { capacityChange } from './capacity';
-import { rankOfferings, selectLaunches, type Cooldown, type OnDemandQuote, type Offering, type SpotQuote } from './offerings';
+import { rankOfferings, selectLaunches, selectLaunchesFirstFit, type Cooldown, type OnDemandQuote, type Offering, type SpotQuote } from './offerings';
 import type { PlanningDefinition } from './planning-definition';
 
 import type { LedgerCapacity } from './capacity-states';
@@ -26,6 +26,12 @@ export interface IterationInput {
   /** Consecutive earlier iterations that found too much capacity. */
   excessStreak: number;
   limits?: { perOffering: number; maxLaunches: number };
+  /**
+   * true: the exact choice (selectLaunches); absent or false: the first-fit choice of
+   * earlier versions, so that iterations recorded with it replay unchanged. The workflow
+   * sets it behind a `patched` marker.
+   */
+  exact?: boolean;
 }
 
 export interface Termination { instanceId: string; region: string; reason: string }
@@ -64,7 +70,8 @@ export function planIteration(input: IterationInput): IterationPlan {
 
 function planGrowth(input: IterationInput, change: number, room: number, notes: string[]): Omit<IterationPlan, 'excessStreak'> {
   const ranked = rankOfferings({ ...input, definition: input.definition });
-  const { launches, shortfall } = selectLaunches(ranked, change, Math.max(0, room), input.limits);
+  const select = input.exact === true ? selectLaunches : selectLaunchesFirstFit;
+  const { launches, shortfall } = select(ranked, change, Math.max(0, room), input.limits);
   if (ranked.length === 0) notes.push('No eligible offering: no known price within maxPrice, or all cooling down');
   if (shortfall > 0 && ranked.length > 0) notes.push(`${shortfall} capacity not launched this iteration (limits or sizes)`);
   return { change, launches, terminations: [], notes };

@@ -1,6 +1,7 @@
 // Which (region, zone, instance type, market) to launch, cheapest price per unit of utility
 // first. Pure: prices, zones and cooldowns come in; a ranked list comes out.
 import type { Bid } from './launch-spec';
+import { exactLaunches, exactSelectionFits, type LaunchLimits } from './launch-selection';
 import type { PlanningDefinition } from './planning-definition';
 
 export type Market = 'spot' | 'on-demand';
@@ -110,15 +111,36 @@ export interface LaunchSelection {
   shortfall: number;
 }
 
+const DEFAULT_LIMITS: LaunchLimits = { perOffering: 5, maxLaunches: 50 };
+
+const selection = (launches: Offering[], wanted: number): LaunchSelection =>
+  ({ launches, shortfall: Math.max(0, wanted - launches.reduce((s, o) => s + o.capacity, 0)) });
+
 /**
- * Picks launches until `capacityWanted` is covered (the last instance may cover a little more
- * than wanted), but never past `capacityRoom`, what is left under maxCapacity counting
- * everything requested: an instance that does not fit is skipped for a smaller one. At most
- * `perOffering` launches go to one offering, so one sold-out zone cannot absorb a whole
- * burst, and at most `maxLaunches` in total.
+ * The launches that cover `capacityWanted` at the least price per utility unit of the whole
+ * set (src/domain/launch-selection.ts states the optimisation exactly), never past
+ * `capacityRoom` (what is left under maxCapacity counting everything requested), with at most
+ * `perOffering` launches of one offering, so one sold-out zone cannot absorb a whole burst,
+ * and at most `maxLaunches` in total. Inputs too large for the exact DP (EXACT_WORK_LIMIT:
+ * huge capacities with a tiny gcd) fall back to selectLaunchesFirstFit.
  */
 export function selectLaunches(
-  ranked: readonly Offering[], capacityWanted: number, capacityRoom: number, limits = { perOffering: 5, maxLaunches: 50 },
+  ranked: readonly Offering[], capacityWanted: number, capacityRoom: number, limits = DEFAULT_LIMITS,
+): LaunchSelection {
+  if (!exactSelectionFits(ranked, capacityWanted, capacityRoom, limits)) {
+    return selectLaunchesFirstFit(ranked, capacityWanted, capacityRoom, limits);
+  }
+  return selection(exactLaunches(ranked, capacityWanted, capacityRoom, limits), capacityWanted);
+}
+
+/**
+ * The first-fit choice of earlier versions, kept for iterations recorded with it: the first
+ * ranked offering that fits, until `capacityWanted` is covered (the last instance may cover a
+ * little more than wanted), never past `capacityRoom`: an instance that does not fit is
+ * skipped for a smaller one. Same per-offering and total caps as selectLaunches.
+ */
+export function selectLaunchesFirstFit(
+  ranked: readonly Offering[], capacityWanted: number, capacityRoom: number, limits = DEFAULT_LIMITS,
 ): LaunchSelection {
   const launches: Offering[] = [];
   const used = new Map<Offering, number>();

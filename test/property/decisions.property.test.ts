@@ -18,12 +18,13 @@ const inputArb: fc.Arbitrary<IterationInput> = fc.record({
   onDemand: onDemandArb,
   cooled: fc.array(fc.record({ region: fc.constantFrom(...REGIONS), zone: fc.constantFrom(...Object.values(ZONES).flat()), instanceType: fc.constantFrom('c5.large', 'c5.xlarge'), market: fc.constantFrom('spot' as const, 'on-demand' as const) }), { maxLength: 4 }),
   excessStreak: fc.integer({ min: 0, max: 3 }),
+  exact: fc.boolean(),
 }).map((r) => ({
   definition: r.definition, pendingTasks: r.pendingTasks,
   capacity: { running: r.running, pending: r.pending, requested: r.requested },
   unregistered: Array.from({ length: Math.min(r.unregisteredCount, r.pending) }, (_, i) => ({ instanceId: `i-${i}`, region: 'us-west-2', capacity: 1, price: 0.1 * (i + 1), launchedAt: i })),
   allowedRegions: REGIONS, zones: ZONES, spotQuotes: r.spotQuotes, onDemandQuotes: r.onDemand,
-  cooldowns: r.cooled.map((c) => ({ ...c, until: 2_000 })), now: 1_000, excessStreak: r.excessStreak,
+  cooldowns: r.cooled.map((c) => ({ ...c, until: 2_000 })), now: 1_000, excessStreak: r.excessStreak, exact: r.exact,
 }));
 
 const run = (input: IterationInput) => ({ plan: planIteration(input), ranked: rankOfferings(input) });

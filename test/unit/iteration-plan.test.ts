@@ -58,3 +58,20 @@ test('no eligible offering is explained', () => {
   expect(plan.launches).toHaveLength(0);
   expect(plan.notes.join(' ')).toContain('No eligible offering');
 });
+
+describe('exact: the exact choice only when asked, first-fit otherwise (recorded iterations replay)', () => {
+  const sized = (instanceType: string, capacity: number) => ({ instanceType, capacity, utility: capacity, launchSpec: {}, secrets: {}, userData: {}, scopes: [] });
+  const roomOfFour = (exact?: boolean) => input({
+    pendingTasks: 4, max: 4, limits: { perOffering: 5, maxLaunches: 50 }, ...(exact === undefined ? {} : { exact }),
+    definition: { ...def, maxCapacity: 4, instanceTypes: [sized('c5.large', 1), sized('c5.xlarge', 2), sized('c5.2xlarge', 3)] },
+    spotQuotes: [['c5.large', 0.1], ['c5.xlarge', 0.12], ['c5.2xlarge', 0.15]].map(([instanceType, price]) =>
+      ({ region: 'us-west-2', zone: 'us-west-2a', instanceType: instanceType as string, price: price as number })),
+  });
+  test.each([
+    ['absent: first-fit', undefined, ['c5.2xlarge', 'c5.large']],
+    ['false: first-fit', false, ['c5.2xlarge', 'c5.large']],
+    ['true: the least price per utility unit within the room', true, ['c5.xlarge', 'c5.xlarge']],
+  ])('%s', (_name, exact, expected) => {
+    expect(planIteration(roomOfFour(exact)).launches.map((o) => o.instanceType)).toEqual(expected);
+  });
+});

@@ -1,5 +1,5 @@
 // Offering choice: cheapest price per utility unit, bounded by maxPrice, markets and cooldowns.
-import { launchBid, rankOfferings, selectLaunches, spotMaxPrice, type Offering, type OfferingInput } from '../../src/domain/offerings';
+import { launchBid, rankOfferings, selectLaunchesFirstFit, spotMaxPrice, type Offering, type OfferingInput } from '../../src/domain/offerings';
 
 const types = [
   { instanceType: 'c5.xlarge', capacity: 1, utility: 1, launchSpec: {}, secrets: {}, userData: {}, scopes: [] },
@@ -66,14 +66,14 @@ test.each([
   ['nothing fits the room', [big], 5, 1, []],
   ['no room at all', [big, small], 5, 0, []],
   ['per-offering cap spreads to the next offering', [small, big], 7, 100, ['small', 'small', 'small', 'small', 'small', 'big']],
-])('selectLaunches: %s', (_name, ranked, wanted, room, expected) => {
-  const result = selectLaunches(ranked, wanted, room);
+])('selectLaunchesFirstFit (recorded iterations): %s', (_name, ranked, wanted, room, expected) => {
+  const result = selectLaunchesFirstFit(ranked, wanted, room);
   expect(result.launches.map((o) => o.instanceType)).toEqual(expected);
   expect(result.launches.reduce((s, o) => s + o.capacity, 0)).toBeLessThanOrEqual(room);
 });
 
-test('selectLaunches respects the total launch cap and reports the shortfall', () => {
-  const result = selectLaunches([small], 10, 100, { perOffering: 100, maxLaunches: 3 });
+test('selectLaunchesFirstFit respects the total launch cap and reports the shortfall', () => {
+  const result = selectLaunchesFirstFit([small], 10, 100, { perOffering: 100, maxLaunches: 3 });
   expect(result.launches).toHaveLength(3);
   expect(result.shortfall).toBe(7);
 });
