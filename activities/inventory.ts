@@ -14,22 +14,18 @@ export interface InventorySummary {
 }
 
 export function inventoryActivities(deps: ActivityDeps) {
-  const { inventory, ledger, regionStatus, workerTypes, history } = deps.repos;
+  const { inventory, regionStatus, workerTypes, history } = deps.repos;
   const { settings } = deps;
 
-  /** Terminates the reaped instances, reason by reason; returns how many per reason. */
+  /** Terminates the reaped instances (their rows already marked), reason by reason; returns how many per reason. */
   async function reap(region: string, groups: InventoryPlan['reap']): Promise<Record<string, number>> {
     const reaped: Record<string, number> = {};
     for (const { reason, instanceIds } of groups) {
-      // An instance that registers after it was judged unregistered is spared.
-      const ids = reason === 'unregistered' ? await ledger.markUnregisteredTerminating(instanceIds, reason) : instanceIds;
-      if (reason !== 'unregistered') await ledger.markTerminating(ids, reason);
-      if (ids.length === 0) continue;
-      await deps.ec2.terminateInstances(region, ids);
-      await history.recordTerminations(ids, reason, deps.now());
-      reaped[reason] = ids.length;
-      deps.metrics.reaped.inc({ region, reason }, ids.length);
-      log.warn('instances reaped', { region, reason, count: ids.length });
+      await deps.ec2.terminateInstances(region, instanceIds);
+      await history.recordTerminations(instanceIds, reason, deps.now());
+      reaped[reason] = instanceIds.length;
+      deps.metrics.reaped.inc({ region, reason }, instanceIds.length);
+      log.warn('instances reaped', { region, reason, count: instanceIds.length });
     }
     return reaped;
   }
@@ -52,11 +48,9 @@ export function inventoryActivities(deps: ActivityDeps) {
       const plan = planInventoryPass({
         provisionerId: settings.provisionerId, region, sightings, rows, definitions, limits: settings, now: now.getTime(),
       });
-      await inventory.recordSightings(plan.sightings, now);
-      for (const adoption of plan.adoptions) await inventory.adopt(adoption, now);
-      await inventory.markVanished(plan.vanished);
+      const toTerminate = await inventory.applyPass(plan, now);
       await recordVanished(rows, plan.vanished);
-      const reaped = await reap(region, plan.reap);
+      const reaped = await reap(region, toTerminate);
       const done = deps.now();
       await regionStatus.recordSuccess(region, done);
       deps.metrics.inventoryDone(region, done.getTime());

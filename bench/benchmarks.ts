@@ -1,6 +1,7 @@
 // The benchmarks of the suite: what `npm run bench` runs and test/bench/smoke.test.ts checks.
 // Each is a script of its own (`file`, run with tsx); `figures` are the names it must print.
 import { FIGURE_NAMES as API_FLOOD_FIGURES } from './api-flood/figures';
+import { FIGURE_NAMES as INVENTORY_PASS_FIGURES } from './inventory-pass/figures';
 import { FIGURE_NAMES as LAUNCH_PLANNER_FIGURES } from './launch-planner/figures';
 
 export interface Benchmark {
@@ -26,5 +27,11 @@ export const BENCHMARKS: readonly Benchmark[] = [
     measures: 'price per utility unit and coverage of what one iteration launches against the exact optimum, '
       + 'for the planner, first-fit and the original\'s random pick; the planner\'s time per call',
     figures: LAUNCH_PLANNER_FIGURES,
+  },
+  {
+    name: 'inventory-pass',
+    file: 'inventory-pass.ts',
+    measures: 'statements, rows written and database time of one region inventory pass at 100, 1,000 and 10,000 instances',
+    figures: INVENTORY_PASS_FIGURES,
   },
 ];

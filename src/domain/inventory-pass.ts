@@ -22,7 +22,10 @@ export interface InventoryInput {
   now: number;
 }
 
-/** What a sighting writes to its ledger row (its `lastSeen` becomes the time of the pass). */
+/**
+ * What a sighting writes to its ledger row (its `lastSeen` becomes the time of the pass). Only
+ * rows the sighting changes get one, so a pass over a steady region writes no row.
+ */
 export interface RowSighting { clientToken: string; instanceId: string; zone: string; state: LedgerState }
 
 /** An instance of an existing worker type that has no ledger row: it gets one. */
@@ -53,6 +56,17 @@ function adoption(s: SightedInstance, region: string, workerType: string, defini
   };
 }
 
+/**
+ * What the sighting writes to its row, or null when the row already says it all: a row a pass
+ * has seen before, with the same instance id, zone and state. The first sighting is always
+ * written (`lastSeen` tells "seen by a pass" from "not visible in EC2 yet", see vanishedRows).
+ */
+export function sightingOf(row: LedgerRow, s: SightedInstance): RowSighting | null {
+  const state = nextState(row.state, s.state);
+  const same = row.lastSeenAt !== null && row.instanceId === s.instanceId && row.zone === s.zone && row.state === state;
+  return same ? null : { clientToken: row.clientToken, instanceId: s.instanceId, zone: s.zone, state };
+}
+
 /** A row matches an instance by its instance id, or else by the ClientToken of its launch. */
 function rowMatcher(rows: readonly LedgerRow[]): (s: SightedInstance) => LedgerRow | undefined {
   const byId = new Map(rows.flatMap((r) => (r.instanceId ? [[r.instanceId, r] as const] : [])));
@@ -70,7 +84,8 @@ export function planInventoryPass(input: InventoryInput): InventoryPlan {
     const definition = workerType === null ? undefined : input.definitions.get(workerType);
     if (row) {
       matched.add(row.clientToken);
-      plan.sightings.push({ clientToken: row.clientToken, instanceId: s.instanceId, zone: s.zone, state: nextState(row.state, s.state) });
+      const change = sightingOf(row, s);
+      if (change) plan.sightings.push(change);
     } else if (s.state !== 'terminated' && workerType !== null && definition) {
       plan.adoptions.push(adoption(s, input.region, workerType, definition));
     }

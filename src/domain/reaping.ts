@@ -28,13 +28,15 @@ export interface LedgerRow {
   clientToken: string;
   instanceId: string | null;
   workerType: string;
+  /** The zone recorded for it (the reserved one until a sighting or the launch tells). */
+  zone: string;
   state: LedgerState;
   /** Its secret was claimed or it called instanceStarted (see capacity-states). */
   registered: boolean;
   /** The definition generation it was launched for; null for adopted instances. */
   generation: string | null;
   launchedAt: number;
-  /** When an inventory pass last saw it; null until one has. */
+  /** When an inventory pass last wrote a sighting to it (it changed); null until a pass has seen it. */
   lastSeenAt: number | null;
   terminationReason: string | null;
 }

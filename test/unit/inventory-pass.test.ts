@@ -1,5 +1,5 @@
 // One inventory pass decided from a sweep, the ledger and the definitions.
-import { nextState, planInventoryPass, type InventoryInput } from '../../src/domain/inventory-pass';
+import { nextState, planInventoryPass, sightingOf, type InventoryInput } from '../../src/domain/inventory-pass';
 import type { LedgerState } from '../../src/domain/capacity-states';
 import type { LedgerRow, SightedInstance } from '../../src/domain/reaping';
 
@@ -16,7 +16,7 @@ function sighted(id: string, fields: Partial<SightedInstance> = {}): SightedInst
 
 function row(token: string, fields: Partial<LedgerRow> = {}): LedgerRow {
   return {
-    clientToken: token, instanceId: null, workerType: 'wt', state: 'requested', registered: false,
+    clientToken: token, instanceId: null, workerType: 'wt', zone: 'us-west-2a', state: 'requested', registered: false,
     generation: 'g', launchedAt: NOW - MIN, lastSeenAt: null, terminationReason: null, ...fields,
   };
 }
@@ -39,6 +39,24 @@ test.each<[LedgerState, string, LedgerState]>([
   ['stopping', 'terminated', 'terminated'],
 ])('a %s row sighted %s becomes %s', (current, ec2, expected) => {
   expect(nextState(current, ec2)).toBe(expected);
+});
+
+const SEEN = { instanceId: 'i-1', state: 'running' as const, lastSeenAt: NOW - MIN };
+test.each<[string, Partial<LedgerRow>, Partial<SightedInstance>, boolean]>([
+  ['a row a pass has seen as it is now', SEEN, {}, false],
+  ['a row no pass has seen yet', { ...SEEN, lastSeenAt: null }, {}, true],
+  ['a new state', { ...SEEN, state: 'pending' }, {}, true],
+  ['a new zone', SEEN, { zone: 'us-west-2b' }, true],
+  ['an instance id found by client token', { ...SEEN, instanceId: null }, {}, true],
+  // The row stays `stopping` (see nextState): nothing to write.
+  ['a stopping row EC2 still shows running', { ...SEEN, state: 'stopping' }, {}, false],
+])('a sighting of %s is written: %s', (_what, rowFields, sightingFields, written) => {
+  expect(sightingOf(row('t-1', rowFields), sighted('i-1', sightingFields)) !== null).toBe(written);
+});
+
+test('a pass over rows that EC2 shows unchanged writes no sighting', () => {
+  const rows = [row('t-1', SEEN), row('t-2', { ...SEEN, instanceId: 'i-2' })];
+  expect(planInventoryPass(input([sighted('i-1'), sighted('i-2')], rows))).toStrictEqual({ sightings: [], adoptions: [], vanished: [], reap: [] });
 });
 
 test('rows match by instance id, or else by client token', () => {

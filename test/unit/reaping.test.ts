@@ -19,7 +19,7 @@ function instance(ageMs: number, state = 'running'): SightedInstance {
 
 function row(fields: Partial<LedgerRow> = {}): LedgerRow {
   return {
-    clientToken: 'token-1', instanceId: 'i-1', workerType: 'wt', state: 'running', registered: false,
+    clientToken: 'token-1', instanceId: 'i-1', workerType: 'wt', zone: 'us-west-2a', state: 'running', registered: false,
     generation: 'gen-2', launchedAt: NOW - 5 * MIN, lastSeenAt: NOW - MIN, terminationReason: null, ...fields,
   };
 }
