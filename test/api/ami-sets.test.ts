@@ -1,6 +1,4 @@
 // AMI set methods through the real taskcluster-client 1.6.3.
-import { createClientRepository } from '../../src/db/clients';
-import { SecretBox } from '../../src/db/secret-box';
 import { amiSetBody } from '../support/fixtures';
 import { failure, startApiHarness, type ApiHarness } from '../support/api-harness';
 
@@ -50,8 +48,7 @@ test('list, remove (idempotent) and 404 after removal', async () => {
 });
 
 test('the manage scope is parameterised by the AMI set id', async () => {
-  const creds = await createClientRepository(h.db, new SecretBox(h.config.secretsKey!))
-    .create('ami-team', ['aws-provisioner:manage-ami-set:team-*'], '', null);
+  const creds = await h.addClient('ami-team', ['aws-provisioner:manage-ami-set:team-*']);
   const p = h.provisioner(creds);
   await expect(p.createAmiSet('team-images', amiSetBody())).resolves.toEqual({ outcome: 'success' });
   expect(await failure(p.createAmiSet('base2', amiSetBody()))).toMatchObject({ status: 403 });

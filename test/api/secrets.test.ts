@@ -1,6 +1,5 @@
 // The booting-instance handshake through the real taskcluster-client 1.6.3.
-import { createClientRepository } from '../../src/db/clients';
-import { SecretBox, hashToken } from '../../src/db/secret-box';
+import { hashToken } from '../../src/db/secret-box';
 import { sweepExpired } from '../../src/api/server';
 import slugid from 'slugid';
 import { workerTypeDefinition } from '../support/fixtures';
@@ -32,8 +31,7 @@ test('the body token must equal the URL token', async () => {
 });
 
 test('the create scope is taken from the body worker type', async () => {
-  const creds = await createClientRepository(h.db, new SecretBox(h.config.secretsKey!))
-    .create('secret-maker', ['aws-provisioner:create-secret:wt-allowed'], '', null);
+  const creds = await h.addClient('secret-maker', ['aws-provisioner:create-secret:wt-allowed']);
   const p = h.provisioner(creds);
   const token = slugid.nice();
   expect(await failure(p.createSecret(token, secretBody(token, 'wt-denied')))).toMatchObject({ status: 403 });
@@ -48,7 +46,8 @@ test('getSecret returns data, scopes and 96 h worker credentials, once', async (
   const secret = await anonymous.getSecret(token);
   expect(secret.data).toEqual({ password: 'hunter2-very-secret' });
   expect(secret.scopes).toEqual(['queue:claim-work:x']);
-  expect(secret.credentials.clientId).toBe('worker-credentials'); // the built-in issuer, never root
+  // The built-in issuer, never root; in a TaskCluster deployment the configured issuer client.
+  expect(secret.credentials.clientId).toBe(process.env.TEST_AUTH_MODE ? h.config.credentialsIssuer.clientId : 'worker-credentials');
   const cert = JSON.parse(secret.credentials.certificate);
   expect(cert.scopes).toEqual([`assume:worker-type:${h.config.provisionerId}/wt-read`, 'assume:worker-id:*']);
   const hours = (cert.expiry - Date.now()) / 3_600_000;

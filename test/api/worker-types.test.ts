@@ -1,6 +1,4 @@
 // Worker type methods driven by the real taskcluster-client 1.6.3 against the real API.
-import { createClientRepository } from '../../src/db/clients';
-import { SecretBox } from '../../src/db/secret-box';
 import { CreateWorkerTypeRequest } from '../../src/api/schemas/worker-type';
 import { workerTypeDefinition } from '../support/fixtures';
 import { withEveryChange } from '../support/partial-updates';
@@ -129,12 +127,9 @@ describe('listWorkerTypeSummaries', () => {
 });
 
 describe('authentication and scopes', () => {
-  const box = () => new SecretBox(h.config.secretsKey!);
 
   test('a client without the scope gets 403; with it, success', async () => {
-    const creds = await createClientRepository(h.db, box()).create(
-      'team-a', ['aws-provisioner:manage-worker-type:team-a-*'], 'team A', null,
-    );
+    const creds = await h.addClient('team-a', ['aws-provisioner:manage-worker-type:team-a-*']);
     const p = h.provisioner(creds);
     expect(await failure(p.createWorkerType('other-team', workerTypeDefinition()))).toMatchObject({ status: 403, code: 'InsufficientScopes' });
     expect(await h.db.workerType.count({ where: { name: 'other-team' } })).toBe(0);

@@ -5,6 +5,9 @@ import type { PrismaClient } from '../../src/generated/prisma/client';
 import { buildServices, startApiServer, type RunningApi } from '../../src/api/server';
 import { freePort } from '../../src/dev/local-host';
 import type { ApiServices } from '../../src/api/services';
+import { createClientRepository } from '../../src/db/clients';
+import { SecretBox } from '../../src/db/secret-box';
+import { startAuthStandin, type AuthStandin } from './auth-standin';
 import { ROOT_TOKEN, SECRETS_KEY, startTestEnvironment, type TestEnvironment } from './environment';
 
 export { ROOT_TOKEN, SECRETS_KEY };
@@ -23,6 +26,11 @@ export interface ApiHarness {
   logs: string[];
   /** Moves the service clock forward. */
   advanceClock(ms: number): void;
+  /**
+   * A client with exactly these scopes, where the API looks clients up: the `Client` table, or
+   * the Auth stand-in when signatures are delegated (TEST_AUTH_MODE).
+   */
+  addClient(clientId: string, scopes: string[]): Promise<{ clientId: string; accessToken: string }>;
   /** A real taskcluster-client AwsProvisioner; root credentials unless others are given. */
   provisioner(credentials?: { clientId: string; accessToken: string; certificate?: string } | null): AwsProvisionerClient;
   stop(): Promise<void>;
@@ -56,10 +64,29 @@ type MethodName =
 export type AwsProvisionerClient = Record<MethodName, ClientMethod>;
 
 /** The API on an ephemeral port over a full test environment (no worker unless started). */
+/**
+ * TEST_AUTH_MODE=taskcluster (jest's `delegated-auth` project): the same tests with every
+ * signature checked by the strict authenticateHawk stand-in, which also serves as the root
+ * URL (forwarding all else to the local Queue) and knows `root` with scope `*`.
+ */
+async function delegatedAuth(envVars: Record<string, string>): Promise<{ standin: AuthStandin; vars: Record<string, string> } | undefined> {
+  if (process.env.TEST_AUTH_MODE !== 'taskcluster' || envVars.AUTH_MODE) return undefined;
+  const standin = await startAuthStandin();
+  const issuer = { clientId: 'project/test/aws-provisioner', accessToken: 'issuer-access-token-0123456789abc' };
+  standin.addClient({ clientId: 'root', accessToken: ROOT_TOKEN, scopes: ['*'] });
+  standin.addClient({ ...issuer, scopes: ['assume:worker-type:*', 'assume:worker-id:*'] });
+  return {
+    standin,
+    vars: { AUTH_MODE: 'taskcluster', TASKCLUSTER_ROOT_URL: standin.rootUrl, TASKCLUSTER_CLIENT_ID: issuer.clientId, TASKCLUSTER_ACCESS_TOKEN: issuer.accessToken },
+  };
+}
+
 export async function startApiHarness(envVars: Record<string, string> = {}): Promise<ApiHarness> {
   // The API's own address is what instances are told (provisionerBaseUrl), so it is fixed first.
   const port = await freePort();
-  const env = await startTestEnvironment({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...envVars });
+  const delegated = await delegatedAuth(envVars);
+  const env = await startTestEnvironment({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...envVars, ...delegated?.vars });
+  delegated?.standin.forwardOthersTo(env.queue.url);
   let offset = 0;
   const services = buildServices(env.config, env.db, env.logger, {
     workflows: env.workflows, ec2: env.ec2, now: () => new Date(Date.now() + offset),
@@ -71,6 +98,12 @@ export async function startApiHarness(envVars: Record<string, string> = {}): Pro
   return {
     url, env, databaseUrl: env.database.url, db: env.db, services, config: env.config, logs: env.logs,
     advanceClock: (ms) => { offset += ms; },
+    addClient: async (clientId, scopes) => {
+      if (!delegated) return createClientRepository(env.db, new SecretBox(env.config.secretsKey!)).create(clientId, scopes, '', null);
+      const client = { clientId, accessToken: `${clientId.replace(/[^A-Za-z0-9]/g, '')}-token-0123456789abcdef` };
+      delegated.standin.addClient({ ...client, scopes });
+      return client;
+    },
     provisioner: (credentials) => new taskcluster.AwsProvisioner({
       baseUrl: `${url}/v1`, retries: 0,
       ...(credentials === null ? {} : { credentials: credentials ?? { clientId: 'root', accessToken: ROOT_TOKEN } }),
@@ -79,6 +112,7 @@ export async function startApiHarness(envVars: Record<string, string> = {}): Pro
       await api?.close();
       api = undefined;
       await env.stop();
+      await delegated?.standin.stop();
     },
   };
 }

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { forwardToProvisioner } from '../../src/queue/root-url-forward';
 import { verifyHawk, type AuthenticateHawkRequest, type StandinClient, type Tables } from './auth-standin-verify';
 
 export type { StandinClient };
@@ -22,6 +23,11 @@ export interface AuthStandin {
   /** A role: whoever holds `assume:<roleId>` (or a pattern granting it) also holds `scopes`. */
   addRole(roleId: string, scopes: string[]): void;
   setFault(fault: AuthFault): void;
+  /**
+   * Serves as the whole root URL: everything outside `/api/auth/` is forwarded unchanged to
+   * `url` (another root URL, such as the local Queue's), as a deployment's ingress routes it.
+   */
+  forwardOthersTo(url: string): void;
   /** Closes the listener and every connection: from then on, connections are refused. */
   stop(): Promise<void>;
 }
@@ -93,7 +99,9 @@ export async function startAuthStandin(): Promise<AuthStandin> {
   const received: unknown[] = [];
   let fault: AuthFault = 'none';
   const hanging = new Set<() => void>();
+  let others: string | undefined;
   const server = http.createServer((req, res) => void (async () => {
+    if (others && !(req.url ?? '').startsWith('/api/auth/')) return forwardToProvisioner(req, res, others);
     const text = await readBody(req);
     if (req.method !== 'POST' || req.url !== PATH) return send(res, 404, { code: 'ResourceNotFound', message: 'no such method' });
     try { received.push(JSON.parse(text)); } catch { received.push(text); }
@@ -115,6 +123,7 @@ export async function startAuthStandin(): Promise<AuthStandin> {
     addClient: (client) => { tables.clients.set(client.clientId, client); },
     addRole: (roleId, scopes) => { tables.roles.set(roleId, scopes); },
     setFault: (next) => { fault = next; if (next !== 'hang') release(); },
+    forwardOthersTo: (url) => { others = url; },
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
