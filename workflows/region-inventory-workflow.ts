@@ -9,6 +9,7 @@ import { ON_DEMAND_REFRESH_INTERVAL_MS, ON_DEMAND_RETRY_INTERVAL_MS } from '../s
 import { failureKind, failureMessage, publicFailure } from './failures';
 import { inventoryPassesQuery, refreshNowSignal } from './messages';
 import { REGION_DATA, REGION_EC2 } from './activity-options';
+import { describeRegionFailure, describeRegionPass, SUMMARY } from './ui-summaries';
 
 export interface RegionInventoryInput {
   region: string;
@@ -52,7 +53,7 @@ export async function regionInventoryWorkflow(input: RegionInventoryInput, carri
     if (pricesDue || Date.now() - state.lastPriceRefresh >= live.priceIntervalMs) {
       pricesDue = false;
       try {
-        await ec2.refreshSpotPrices(input.region);
+        await ec2.refreshSpotPrices.executeWithOptions({ summary: SUMMARY.spotPrices(input.region) }, [input.region]);
         state.lastPriceRefresh = Date.now();
       } catch (err) {
         wf.log.warn('spot price refresh failed', { region: input.region, error: failureMessage(err), kind: failureKind(err) });
@@ -64,15 +65,18 @@ export async function regionInventoryWorkflow(input: RegionInventoryInput, carri
       await refreshOnDemand(input.region, state, onDemand === 'missing');
     }
     try {
-      const summary = await ec2.refreshRegion(input.region);
+      const summary = await ec2.refreshRegion.executeWithOptions({ summary: SUMMARY.inventory(input.region) }, [input.region]);
       live.intervalMs = summary.intervalMs ?? live.intervalMs;
       live.priceIntervalMs = summary.priceIntervalMs ?? live.priceIntervalMs;
-      wf.setCurrentDetails(`Pass ${state.passes + 1} at ${new Date().toISOString()}: ${JSON.stringify(summary)}`);
+      wf.setCurrentDetails(describeRegionPass(state.passes + 1, new Date().toISOString(), summary));
     } catch (err) {
-      await data.recordRegionError({ region: input.region, error: publicFailure(err) }).catch(() => undefined);
+      const error = publicFailure(err);
+      wf.setCurrentDetails(describeRegionFailure(input.region, state.passes + 1, new Date().toISOString(), error));
+      await data.recordRegionError.executeWithOptions({ summary: SUMMARY.recordRegionError(input.region) }, [{ region: input.region, error }])
+        .catch(() => undefined);
     }
     state.passes++;
-    await wf.condition(() => woken, live.intervalMs);
+    await wf.condition(() => woken, live.intervalMs, { summary: SUMMARY.nextPass(live.intervalMs) });
     if (wf.workflowInfo().continueAsNewSuggested || state.passes - firstPass >= (input.iterationsPerRun ?? 500)) {
       await wf.condition(wf.allHandlersFinished);
       return wf.continueAsNew<typeof regionInventoryWorkflow>(input, state);
@@ -89,7 +93,7 @@ function onDemandRefreshDue(state: RegionInventoryState, missingDue: boolean): '
 /** After a failure, every type is refreshed again within ON_DEMAND_RETRY_INTERVAL_MS; stored prices stay in use meanwhile. */
 async function refreshOnDemand(region: string, state: RegionInventoryState, onlyMissing: boolean): Promise<void> {
   try {
-    await ec2.refreshOnDemandPrices({ region, onlyMissing });
+    await ec2.refreshOnDemandPrices.executeWithOptions({ summary: SUMMARY.onDemandPrices(region, onlyMissing) }, [{ region, onlyMissing }]);
     if (!onlyMissing) state.nextOnDemandRefresh = Date.now() + ON_DEMAND_REFRESH_INTERVAL_MS;
   } catch (err) {
     wf.log.warn('on-demand price refresh failed', { region, error: failureMessage(err), kind: failureKind(err) });

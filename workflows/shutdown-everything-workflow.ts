@@ -6,6 +6,7 @@ import type { Activities } from '../activities';
 import { terminateAllSignal } from './messages';
 import { workerTypeWorkflowId } from './names';
 import { SHUTDOWN_DATA, SHUTDOWN_EC2 } from './activity-options';
+import { SUMMARY } from './ui-summaries';
 
 export interface ShutdownInput { regions: string[] }
 export interface ShutdownResult { workerTypesSignalled: number; instancesTerminated: number }
@@ -14,7 +15,7 @@ const data = wf.proxyActivities<Activities>(SHUTDOWN_DATA);
 const ec2 = wf.proxyActivities<Activities>(SHUTDOWN_EC2);
 
 export async function shutdownEverythingWorkflow(input: ShutdownInput): Promise<ShutdownResult> {
-  const names = await data.listWorkerTypeNames();
+  const names = await data.listWorkerTypeNames.executeWithOptions({ summary: SUMMARY.listWorkerTypes() }, []);
   let signalled = 0;
   for (const name of names) {
     try {
@@ -24,7 +25,9 @@ export async function shutdownEverythingWorkflow(input: ShutdownInput): Promise<
       wf.log.warn('worker type loop not signalled', { workerType: name, error: String(err) });
     }
   }
-  const swept = await Promise.all(input.regions.map((region) => ec2.sweepRegion({ region, reason: 'shutdown of every instance requested' })));
+  const swept = await Promise.all(input.regions.map((region) => ec2.sweepRegion.executeWithOptions(
+    { summary: SUMMARY.sweep(region) }, [{ region, reason: 'shutdown of every instance requested' }],
+  )));
   const result = { workerTypesSignalled: signalled, instancesTerminated: swept.reduce((a, b) => a + b, 0) };
   wf.setCurrentDetails(`Signalled ${result.workerTypesSignalled} worker type(s); terminated ${result.instancesTerminated} instance(s).`);
   return result;

@@ -5,11 +5,13 @@ import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { LaunchOutcome } from '../activities/launch';
 import { planIteration, type IterationInput } from '../src/domain/iteration-plan';
-import type { IterationReport } from '../src/domain/iteration-report';
+import { launchErrorChange, type IterationReport } from '../src/domain/iteration-report';
 import type { Observation } from '../src/domain/observation';
 import type { Offering } from '../src/domain/offerings';
 import { failureKind, failureMessage, publicFailure } from './failures';
 import { preStoredOnDemandQuotes } from './pre-stored-on-demand-prices';
+import { describeLaunching } from './report-details';
+import { SUMMARY } from './ui-summaries';
 import type { WorkerTypeLoopState, WorkerTypeWorkflowInput } from './worker-type-workflow';
 import { LOOP_DATA, LOOP_EC2, LOOP_LAUNCH, LOOP_QUEUE } from './activity-options';
 
@@ -40,7 +42,7 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
     ...(timing?.plannedAt === undefined ? {} : { plannedAt: new Date(timing.plannedAt).toISOString() }),
   };
   try {
-    report.pendingTasks = await queue.countPendingTasks(input.workerType);
+    report.pendingTasks = await queue.countPendingTasks.executeWithOptions({ summary: SUMMARY.countPending(input.workerType) }, [input.workerType]);
   } catch (err) {
     report.queueError = publicFailure(err);
   }
@@ -57,13 +59,19 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
   await terminate(plan.terminations, report);
   let launches = plan.launches;
   for (let round = 0; round < LAUNCH_ROUNDS && launches.length > 0; round++) {
+    // Launch activities may be retried for minutes: the UI says what is in flight meanwhile.
+    wf.setCurrentDetails(describeLaunching(report, round, launches, state.lastLaunchError));
     const retry = await launchAll(launches, round, input, state, report, base);
     if (!retry) break;
     launches = planIteration({ ...base, cooldowns: state.cooldowns, excessStreak: 0 }).launches;
   }
   state.lastReport = report;
+  const errorChange = launchErrorChange(report);
+  if (errorChange) {
+    state.lastLaunchError = errorChange.lastLaunchError === null ? null : { message: errorChange.lastLaunchError, at: errorChange.lastErrorAt };
+  }
   try {
-    await data.recordIteration(report);
+    await data.recordIteration.executeWithOptions({ summary: SUMMARY.recordIteration(report.iteration) }, [report]);
   } catch (err) {
     wf.log.warn('could not record the iteration report', { error: failureMessage(err) });
   }
@@ -72,7 +80,8 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
 async function terminate(terminations: { instanceId: string; region: string; reason: string }[], report: IterationReport): Promise<void> {
   if (terminations.length === 0) return;
   try {
-    await ec2.terminateInstances({ instances: terminations, reason: terminations[0]!.reason, onlyUnstarted: true });
+    const reason = terminations[0]!.reason;
+    await ec2.terminateInstances.executeWithOptions({ summary: SUMMARY.terminate(terminations.length, reason) }, [{ instances: terminations, reason, onlyUnstarted: true }]);
     report.terminated.push(...terminations.map((t) => ({ instanceId: t.instanceId, reason: t.reason })));
   } catch (err) {
     report.notes.push(`termination failed: ${publicFailure(err)}`);
@@ -86,7 +95,8 @@ async function launchAll(
 ): Promise<boolean> {
   const outcomes = await Promise.all(launches.map(async (offering, slot): Promise<LaunchOutcome> => {
     try {
-      return await launcher.launchInstance({ workerType: input.workerType, clientToken: clientToken(state.iteration, round, slot), offering });
+      const request = { workerType: input.workerType, clientToken: clientToken(state.iteration, round, slot), offering };
+      return await launcher.launchInstance.executeWithOptions({ summary: SUMMARY.launch(offering) }, [request]);
     } catch (err) {
       wf.log.warn('launch failed after its retries', { error: failureMessage(err), kind: failureKind(err) });
       return { outcome: 'invalid', code: 'LaunchFailed', message: publicFailure(err) };

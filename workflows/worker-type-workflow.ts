@@ -10,7 +10,8 @@ import type { Cooldown } from '../src/domain/offerings';
 import { nextDeclarationAt } from '../src/domain/queue-declaration';
 import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAllSignal } from './messages';
 import { failureKind, failureMessage, publicFailure } from './failures';
-import { describeReport } from './report-details';
+import { describeFailure, describeReport, type LastLaunchError } from './report-details';
+import { SUMMARY } from './ui-summaries';
 import { runIteration, type PassTiming } from './worker-type-iteration';
 import { LOOP_DATA, LOOP_DECLARE, LOOP_EC2 } from './activity-options';
 
@@ -40,6 +41,8 @@ export interface WorkerTypeLoopState {
    * (a run that carried older state) or 0: at once. NOT_OWED while a declaration runs.
    */
   declareAt?: number;
+  /** The last launch error as the API shows it, for the UI's status line; absent in state carried from before. */
+  lastLaunchError?: LastLaunchError | null;
 }
 
 const NOT_OWED = Number.MAX_SAFE_INTEGER;
@@ -59,6 +62,9 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
     description: 'Terminate every instance of this worker type, then carry on provisioning',
   });
   wf.setHandler(lastIterationQuery, () => state.lastReport, { description: 'What the last iteration saw and did' });
+  // A run continued from another shows the carried state at once, not "No Current Details"
+  // (the static summary does not survive continue-as-new: the SDK cannot carry it).
+  if (carried) wf.setCurrentDetails(describeReport(state.lastReport, state.lastLaunchError));
   const startIteration = state.iteration;
   const live = { ...input };
   const declarations = new Declarations(input.workerType, state);
@@ -77,7 +83,7 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
     const interval = Math.round(live.intervalMs * (0.9 + 0.2 * Math.random()));
     const deadline = Date.now() + interval;
     // Workflow time after the wait is when the worker took it up: lateness is worker backlog or downtime.
-    plannedAt = (await wf.condition(() => woken, interval)) ? Date.now() : deadline;
+    plannedAt = (await wf.condition(() => woken, interval, { summary: SUMMARY.nextIteration(interval) })) ? Date.now() : deadline;
     const perRun = input.iterationsPerRun ?? 500;
     if (wf.workflowInfo().continueAsNewSuggested || state.iteration - startIteration >= perRun) {
       await Promise.all([wf.condition(wf.allHandlersFinished), declarations.settled()]);
@@ -101,7 +107,7 @@ class Declarations {
     // Histories recorded before declarations existed replay without them.
     if (!wf.patched('declare-worker-type')) return;
     this.state.declareAt = NOT_OWED;
-    this.running = declarer.declareWorkerType(this.workerType).then(
+    this.running = declarer.declareWorkerType.executeWithOptions({ summary: SUMMARY.declare(this.workerType) }, [this.workerType]).then(
       (outcome) => this.finish(outcome),
       (err: unknown) => {
         wf.log.warn('declaring the worker type to the Queue failed after its retries; trying again later', { error: failureMessage(err), kind: failureKind(err) });
@@ -137,9 +143,10 @@ async function survive<T>(what: string, workerType: string, state: WorkerTypeLoo
     wf.log.warn(`${what} failed after its retries; trying again next interval`, { error, kind: failureKind(err) });
     // Recorded for `state` and backendStatus; best effort, since the database may be what failed.
     if (wf.patched('record-loop-failures')) {
-      await data.recordLoopFailure({ workerType, error: `${what} failed: ${publicFailure(err)}` }).catch(() => undefined);
+      await data.recordLoopFailure.executeWithOptions({ summary: SUMMARY.recordLoopFailure(what) }, [{ workerType, error: `${what} failed: ${publicFailure(err)}` }])
+        .catch(() => undefined);
     }
-    wf.setCurrentDetails(`**${what} failed** at ${new Date().toISOString()}: ${error}\n\nTrying again next interval.\n\n${describeReport(state.lastReport)}`);
+    wf.setCurrentDetails(describeFailure(what, new Date().toISOString(), error, state.lastReport, state.lastLaunchError));
     return FAILED;
   }
 }
@@ -155,19 +162,20 @@ async function provisionOnce(
   if (state.terminateAllRequests > 0) {
     const requests = state.terminateAllRequests;
     state.terminateAllRequests = 0;
-    const done = await survive('terminate-all', workerType, state, () => ec2.terminateAllOfWorkerType({ workerType, reason: 'terminate-all requested' }));
+    const done = await survive('terminate-all', workerType, state, () => terminateAll(workerType, 'terminate-all requested'));
     if (done === FAILED) {
       state.terminateAllRequests += requests; // still owed: nothing is launched before it is done
       return 'sleep';
     }
   }
-  const observation: Observation | null | typeof FAILED = await survive('observation', workerType, state, () => data.observeWorkerType(workerType));
+  const observe = () => data.observeWorkerType.executeWithOptions({ summary: SUMMARY.observe(workerType) }, [workerType]);
+  const observation: Observation | null | typeof FAILED = await survive('observation', workerType, state, observe);
   if (observation === FAILED) return 'sleep';
   if (!observation) {
     const terminated = await survive('termination of the removed worker type', workerType, state,
-      () => ec2.terminateAllOfWorkerType({ workerType, reason: 'worker type removed' }));
+      () => terminateAll(workerType, 'worker type removed'));
     if (terminated === FAILED) return 'sleep';
-    const recreated = await survive('observation', workerType, state, () => data.observeWorkerType(workerType));
+    const recreated = await survive('observation', workerType, state, observe);
     if (recreated === FAILED) return 'sleep';
     if (recreated) return 'again'; // re-created meanwhile: keep going
     wf.setCurrentDetails(`Removed; terminated ${terminated} instance(s).`);
@@ -176,6 +184,10 @@ async function provisionOnce(
   if (observation.settings) Object.assign(input, observation.settings);
   state.iteration++;
   await runIteration(input, state, observation, timing);
-  wf.setCurrentDetails(describeReport(state.lastReport));
+  wf.setCurrentDetails(describeReport(state.lastReport, state.lastLaunchError));
   return 'sleep';
+}
+
+function terminateAll(workerType: string, reason: string): Promise<number> {
+  return ec2.terminateAllOfWorkerType.executeWithOptions({ summary: SUMMARY.terminateAll(workerType, reason) }, [{ workerType, reason }]);
 }

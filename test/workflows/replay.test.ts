@@ -24,6 +24,7 @@ interface RawEvent {
   activityTaskScheduledEventAttributes?: { activityType: { name: string }; input?: Payloads };
   activityTaskCompletedEventAttributes?: { result?: Payloads };
   workflowExecutionSignaledEventAttributes?: { signalName: string };
+  userMetadata?: { summary?: { data?: string } };
 }
 type Payloads = { payloads?: { data?: string }[] };
 interface Recorded { file: string; events: RawEvent[] }
@@ -81,6 +82,15 @@ describe('the recorded corpus', () => {
     expect(new Set(loops().flatMap(signals))).toEqual(new Set(['definitionChanged', 'terminateAll', 'removed']));
     expect(loops().some((r) => has(r, 'WORKFLOW_EXECUTION_COMPLETED'))).toBe(true);
     expect(loops().flatMap(activityResults)).toContainEqual(expect.objectContaining({ outcome: 'capacity' }));
+  });
+
+  test('has worker type and region loops recorded with and without summaries on their timers', () => {
+    const summarised = (r: Recorded) => r.events.some((e) => e.eventType === 'EVENT_TYPE_TIMER_STARTED' && e.userMetadata?.summary);
+    for (const type of ['workerTypeWorkflow', 'regionInventoryWorkflow']) {
+      const ofType = recorded.filter((r) => workflowType(r) === type);
+      expect(ofType.some(summarised)).toBe(true);
+      expect(ofType.some((r) => has(r, 'TIMER_STARTED') && !summarised(r))).toBe(true);
+    }
   });
 
   test('has a shutdown that signalled a loop from workflow code, and region inventory passes', () => {

@@ -35,7 +35,7 @@ test('the loop continues as new after iterationsPerRun, carrying its iteration c
     const recorded = reports(strict.calls('recordIteration')).slice(0, 4);
     expect(recorded.map((r) => r.iteration)).toEqual([1, 2, 3, 4]);
     expect(carried).toEqual({
-      schema: 1, iteration: 2, excessStreak: 0, terminateAllRequests: 0, lastReport: recorded[1],
+      schema: 1, iteration: 2, excessStreak: 0, terminateAllRequests: 0, lastReport: recorded[1], lastLaunchError: null,
       declareAt: expect.any(Number), // the next daily Queue declaration
       cooldowns: [{ region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.xlarge', market: 'spot', until: expect.any(Number) }],
     });
