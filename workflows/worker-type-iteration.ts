@@ -20,8 +20,15 @@ const data = wf.proxyActivities<Activities>(LOOP_DATA);
 const ec2 = wf.proxyActivities<Activities>(LOOP_EC2);
 const launcher = wf.proxyActivities<Activities>(LOOP_LAUNCH);
 
-/** Capacity failures trigger at most this many extra launch rounds per iteration. */
-const LAUNCH_ROUNDS = 3;
+/** Before the exact planner: capacity failures triggered at most this many launch rounds per iteration. */
+const FIRST_FIT_LAUNCH_ROUNDS = 3;
+
+/**
+ * With the exact planner, rounds go on while capacity failures leave part of the need
+ * uncovered and an offering is left: each such failure cools an offering down, so the rounds
+ * end by themselves; this only bounds a pathological definition (hundreds of offerings).
+ */
+const EXACT_LAUNCH_ROUNDS = 50;
 
 
 /** Unique per launch slot across the whole workflow chain, so EC2 dedupes only true retries. */
@@ -52,13 +59,16 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
     onDemandQuotes: obs.onDemandQuotes ?? preStoredOnDemandQuotes(input.allowedRegions), cooldowns: state.cooldowns,
     now, excessStreak: state.excessStreak,
   };
+  // Loops started before the exact planner keep the first-fit choice their history recorded.
+  base.exact = wf.patched('exact-launch-selection');
   const plan = planIteration(base);
   state.excessStreak = plan.excessStreak;
   report.change = plan.change;
   report.notes.push(...plan.notes);
   await terminate(plan.terminations, report);
   let launches = plan.launches;
-  for (let round = 0; round < LAUNCH_ROUNDS && launches.length > 0; round++) {
+  const rounds = base.exact ? EXACT_LAUNCH_ROUNDS : FIRST_FIT_LAUNCH_ROUNDS;
+  for (let round = 0; round < rounds && launches.length > 0; round++) {
     // Launch activities may be retried for minutes: the UI says what is in flight meanwhile.
     wf.setCurrentDetails(describeLaunching(report, round, launches, state.lastLaunchError));
     const retry = await launchAll(launches, round, input, state, report, base);

@@ -139,3 +139,29 @@ test.each([
     else expect(offerings.map((o) => [o.region, o.market, o.instanceType, o.price])).toEqual([['us-west-2', 'on-demand', 'c5.xlarge', price]]);
   });
 });
+
+test('after capacity failures, the iteration tries the next offerings until the need is covered', async () => {
+  const wt = uniqueName('rounds');
+  const zones = ['a', 'b', 'c', 'd', 'e'].map((z) => `us-west-2${z}`);
+  const fakes = loopFakes(wt, {
+    pendingTasks: 1,
+    observe: () => observation({
+      zones: { 'us-west-2': zones, 'us-east-1': [] },
+      spotQuotes: zones.map((zone, i) => ({ region: 'us-west-2', zone, instanceType: 'c5.xlarge', price: 0.1 + i / 100 })),
+    }),
+    // Every zone but the dearest is sold out: five rounds, more than the three of first-fit loops.
+    launch: (req) => (req.offering.zone === 'us-west-2e'
+      ? { outcome: 'launched', instanceId: instanceIdOf(req.clientToken), zone: req.offering.zone }
+      : { outcome: 'capacity', code: 'InsufficientInstanceCapacity' }),
+  });
+  await scenario(temporal(), fakes, async ({ client, taskQueue, fakes: strict }) => {
+    await client.workflow.start<typeof workerTypeWorkflow>('workerTypeWorkflow', {
+      taskQueue, workflowId: workerTypeWorkflowId(wt), args: [loopInput(wt, { intervalMs: HOUR_MS })],
+    });
+    await until(() => strict.calls('recordIteration').length === 1, 'the first report');
+    const [report] = reports(strict.calls('recordIteration'));
+    expect(report!.launchFailures.map((f) => f.zone)).toEqual(zones.slice(0, 4));
+    expect(report!.launched.map((l) => l.zone)).toEqual(['us-west-2e']);
+    expect(strict.calls('launchInstance').map((c) => slotOf(c.args[0].clientToken)[1])).toEqual([0, 1, 2, 3, 4]);
+  });
+});
