@@ -79,6 +79,10 @@ test('no offering above maxPrice per utility unit is ever launched', async () =>
 
 test('on-demand is used only when allowed and spot is too expensive', async () => {
   h.env.ec2Proxy.setSpotPrices(prices(0.1));
+  // The Price List's on-demand prices (per utility unit 0.17, under maxPrice 0.2), fetched when the worker types are created.
+  h.env.pricing.setPrices([
+    { region: 'us-west-2', instanceType: 'c5.xlarge', usdPerHour: 0.17 }, { region: 'us-west-2', instanceType: 'c5.2xlarge', usdPerHour: 0.34 },
+  ]);
   const denied = 'limit-no-ondemand';
   await h.provisioner().createWorkerType(denied, workerTypeDefinition({ maxPrice: 0.2, canUseOndemand: false, ...onlyWest() }));
   const allowed = 'limit-ondemand';
