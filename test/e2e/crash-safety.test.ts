@@ -19,7 +19,7 @@ import { lastIterationQuery } from '../../workflows/messages';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { TEST_REGIONS } from '../support/environment';
 import { eventually } from '../support/eventually';
-import { workerTypeDefinition } from '../support/fixtures';
+import { workerTypeDefinition, SPOT_PRICES } from '../support/fixtures';
 import { ownedInstances, userDataOf, type MotoInstance } from '../support/moto-inspect';
 import { step } from '../support/steps';
 import { killWorkerChildren, startWorkerChild as startChild, workerChildEnv, type WorkerChild } from '../support/worker-child-process';
@@ -40,11 +40,7 @@ let worker: WorkerChild | undefined;
 
 beforeAll(async () => {
   h = await startApiHarness({ ITERATION_INTERVAL: String(INTERVAL_MS / 1000), INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
-  h.env.ec2Proxy.setSpotPrices(['a', 'b', 'c'].flatMap((z) => [
-    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.xlarge', price: 0.1 },
-    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.2xlarge', price: 0.3 },
-    { region: 'us-east-1', zone: `us-east-1${z}`, instanceType: 'c5.xlarge', price: 0.4 },
-  ]));
+  h.env.ec2Proxy.setSpotPrices(SPOT_PRICES);
   queueFront = await startQueueFront(h.env.queue.url);
 });
 

@@ -8,7 +8,7 @@ import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { reconcileLoops } from '../../src/worker/worker';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { eventually } from '../support/eventually';
-import { fixtureAmis, workerTypeDefinition } from '../support/fixtures';
+import { fixtureAmis, workerTypeDefinition, SPOT_PRICES } from '../support/fixtures';
 import { ownedInstances, userDataOf, volumeTags, type MotoInstance } from '../support/moto-inspect';
 import { TEST_REGIONS } from '../support/environment';
 import { step } from '../support/steps';
@@ -19,11 +19,7 @@ const WT = 'e2e-builder';
 
 beforeAll(async () => {
   h = await startApiHarness({ ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
-  h.env.ec2Proxy.setSpotPrices(['a', 'b', 'c'].flatMap((z) => [
-    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.xlarge', price: 0.1 },
-    { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.2xlarge', price: 0.3 },
-    { region: 'us-east-1', zone: `us-east-1${z}`, instanceType: 'c5.xlarge', price: 0.4 },
-  ]));
+  h.env.ec2Proxy.setSpotPrices(SPOT_PRICES);
   await h.env.startWorker();
   await reconcileLoops(h.env.workflows, h.db, h.config.allowedRegions, h.env.logger);
 });

@@ -17,6 +17,7 @@ import { startPricingStandIn, type PricingStandIn } from '../support/pricing-sta
 import type { AwsProvisionerClient } from '../support/api-harness';
 import { startEc2Proxy, type Ec2Proxy } from '../support/ec2-proxy';
 import { ROOT_TOKEN, SECRETS_KEY, TEST_REGIONS, prepareFixtures } from '../support/environment';
+import { SPOT_PRICES } from '../support/fixtures';
 import { eventually } from '../support/eventually';
 import { MOTO_URL_ENV, WORKFLOW_BUNDLE_ENV } from '../support/global-services';
 import { ownedInstances, userDataOf, type MotoInstance } from '../support/moto-inspect';
@@ -25,11 +26,7 @@ import { ownedInstances, userDataOf, type MotoInstance } from '../support/moto-i
 const taskcluster = require('taskcluster-client');
 
 /** Spot prices that make c5.xlarge in us-west-2 the cheapest offering. */
-export const SPOT_PRICES = ['a', 'b', 'c'].flatMap((z) => [
-  { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.xlarge', price: 0.1 },
-  { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.2xlarge', price: 0.3 },
-  { region: 'us-east-1', zone: `us-east-1${z}`, instanceType: 'c5.xlarge', price: 0.4 },
-]);
+export { SPOT_PRICES };
 
 export interface ApiReplica { url: string; client(): AwsProvisionerClient; stop(): Promise<void> }
 export interface WorkerReplica {

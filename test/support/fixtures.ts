@@ -40,3 +40,10 @@ export function amiSetBody(): { amis: { region: string; hvm: string; pv: string 
     ],
   };
 }
+
+/** Spot prices that make c5.xlarge in us-west-2 the cheapest offering (three zones per region). */
+export const SPOT_PRICES = ['a', 'b', 'c'].flatMap((z) => [
+  { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.xlarge', price: 0.1 },
+  { region: 'us-west-2', zone: `us-west-2${z}`, instanceType: 'c5.2xlarge', price: 0.3 },
+  { region: 'us-east-1', zone: `us-east-1${z}`, instanceType: 'c5.xlarge', price: 0.4 },
+]);
