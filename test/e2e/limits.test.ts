@@ -27,12 +27,21 @@ beforeAll(async () => {
   await reconcileLoops(h.env.workflows, h.db, h.config.allowedRegions, h.env.logger);
 });
 
-/** Waits until the region loop has stored `price` for c5.xlarge (prices are only fetched for types in use). */
+/** Waits until the region loop has stored `price` for c5.xlarge and twice that for c5.2xlarge (prices are only fetched for types in use). */
 const pricesAt = (price: number) => eventually(async () => {
-  const rows = await h.db.spotPrice.findMany({ where: { region: 'us-west-2', instanceType: 'c5.xlarge' } });
-  return rows.length === zones.length && rows.every((r) => r.price === price);
+  const rows = await h.db.spotPrice.findMany({ where: { region: 'us-west-2', instanceType: { in: ['c5.xlarge', 'c5.2xlarge'] } } });
+  return rows.length === 2 * zones.length && rows.every((r) => r.price === (r.instanceType === 'c5.xlarge' ? price : 2 * price));
 }, `spot price ${price} in the database`);
 afterAll(async () => { await h?.stop(); });
+
+/** Waits for an iteration of each worker type that started after this call: it plans with the prices stored now. */
+async function freshIterations(...workerTypes: string[]): Promise<void> {
+  const seen = await Promise.all(workerTypes.map(async (wt) => (await h.provisioner().state(wt)).lastIteration?.iteration ?? 0));
+  await eventually(async () => {
+    const now = await Promise.all(workerTypes.map(async (wt) => (await h.provisioner().state(wt)).lastIteration?.iteration ?? 0));
+    return now.every((n, i) => n >= seen[i]! + 2);
+  }, 'an iteration that observed the current prices');
+}
 
 async function live(workerType: string) {
   return (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).filter((i) => i.tags.WorkerType?.endsWith(`/${workerType}`));
@@ -89,6 +98,8 @@ test('on-demand is used only when allowed and spot is too expensive', async () =
   await h.provisioner().createWorkerType(allowed, workerTypeDefinition({ maxPrice: 0.2, canUseOndemand: true, ...onlyWest() }));
   h.env.ec2Proxy.setSpotPrices(prices(0.3));
   await pricesAt(0.3);
+  // Demand must first be seen by an iteration that observed the new prices, not one already under way.
+  await freshIterations(denied, allowed);
   h.env.queue.setPending(h.config.provisionerId, denied, 2);
   h.env.queue.setPending(h.config.provisionerId, allowed, 2);
   const capacityOf = (l: { type: string }[]) => l.reduce((sum, i) => sum + (i.type === 'c5.2xlarge' ? 2 : 1), 0);

@@ -110,6 +110,12 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
 /** What the checks below read: the database, moto and the provisioner id (and the logs, if any). */
 export type Inspectable = Pick<FaultStack, 'db' | 'rawEc2' | 'config'> & Partial<Pick<FaultStack, 'logs'>>;
 
+/** What the loop last recorded (its iteration report), to say why a wait timed out. */
+async function lastIteration(stack: Inspectable, workerType: string): Promise<string> {
+  const row = await stack.db.workerTypeStatus.findUnique({ where: { workerType } }).catch(() => null);
+  return row ? `; the loop's iteration ${row.iteration} at ${row.lastIterationAt.toISOString()} reported ${JSON.stringify(row.report)}` : '; no iteration recorded';
+}
+
 /** The last warnings and errors the replicas logged, to say why a wait timed out. */
 function recentProblems(stack: Inspectable, n = 8): string {
   const lines = (stack.logs ?? []).filter((l) => /"level":(40|50|60)[,}]/.test(l)).slice(-n);
@@ -134,8 +140,8 @@ export async function expectConsistent(stack: Inspectable, workerType: string, n
     ]);
     if (l.length === n && rows.length === n && rows.every((r) => r.instanceId)) return l;
     throw new Error(`moto has ${l.length}, the ledger ${rows.length} (${rows.filter((r) => !r.instanceId).length} without an instance id)`);
-  }, `${n} live ${workerType} instances in moto and in the ledger`, timeoutMs).catch((err: Error) => {
-    throw new Error(`${err.message}${recentProblems(stack)}`);
+  }, `${n} live ${workerType} instances in moto and in the ledger`, timeoutMs).catch(async (err: Error) => {
+    throw new Error(`${err.message}${await lastIteration(stack, workerType)}${recentProblems(stack)}`);
   });
   const rows = await stack.db.instance.findMany({ where: { workerType, state: { in: LIVE_STATES } } });
   expect(rows.map((r) => r.instanceId).sort()).toEqual(live.map((i) => i.id).sort());

@@ -22,6 +22,10 @@ const UTILITY: Record<string, number> = { 'c5.xlarge': 1, 'c5.2xlarge': 2 };
 
 beforeAll(async () => {
   h = await startApiHarness({ ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
+  // The Price List's on-demand prices, under maxPrice per utility unit: with canUseOndemand, minCapacity is always affordable.
+  h.env.pricing.setPrices([
+    { region: 'us-west-2', instanceType: 'c5.xlarge', usdPerHour: 0.17 }, { region: 'us-west-2', instanceType: 'c5.2xlarge', usdPerHour: 0.34 },
+  ]);
   await h.env.startWorker();
   await reconcileLoops(h.env.workflows, h.db, h.config.allowedRegions, h.env.logger);
 });

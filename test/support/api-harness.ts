@@ -3,7 +3,7 @@
 import type { Config } from '../../src/config';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { buildServices, startApiServer, type RunningApi } from '../../src/api/server';
-import { freePort } from '../../src/dev/local-host';
+import net, { type AddressInfo } from 'node:net';
 import type { ApiServices } from '../../src/api/services';
 import { createClientRepository } from '../../src/db/clients';
 import { SecretBox } from '../../src/db/secret-box';
@@ -81,9 +81,21 @@ async function delegatedAuth(envVars: Record<string, string>): Promise<{ standin
   };
 }
 
+/**
+ * A free port held open until the API listens on it: the environment started meanwhile (a
+ * Temporal dev server, stand-ins) picks ports of its own, and must not take this one.
+ */
+async function reservePort(): Promise<{ port: number; release(): Promise<void> }> {
+  const holder = net.createServer().unref();
+  await new Promise<void>((resolve, reject) => { holder.once('error', reject); holder.listen(0, '127.0.0.1', resolve); });
+  const { port } = holder.address() as AddressInfo;
+  return { port, release: () => new Promise<void>((resolve) => holder.close(() => resolve())) };
+}
+
 export async function startApiHarness(envVars: Record<string, string> = {}): Promise<ApiHarness> {
   // The API's own address is what instances are told (provisionerBaseUrl), so it is fixed first.
-  const port = await freePort();
+  const reserved = await reservePort();
+  const { port } = reserved;
   const delegated = await delegatedAuth(envVars);
   const env = await startTestEnvironment({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...envVars, ...delegated?.vars });
   delegated?.standin.forwardOthersTo(env.queue.url);
@@ -91,6 +103,7 @@ export async function startApiHarness(envVars: Record<string, string> = {}): Pro
   const services = buildServices(env.config, env.db, env.logger, {
     workflows: env.workflows, ec2: env.ec2, now: () => new Date(Date.now() + offset),
   });
+  await reserved.release();
   let api: RunningApi | undefined = await startApiServer(services, port, '127.0.0.1');
   const url = api.url;
   // The test root URL (the local Queue) routes /api/aws-provisioner/v1 here, as an ingress would.

@@ -113,7 +113,7 @@ describe('startTemporalDevServer', () => {
     const port = (blocker.address() as net.AddressInfo).port;
     try {
       const starting = startTemporalDevServer({ port, uiPort: await freePort(), searchAttributes: {}, log: () => undefined });
-      await expect(starting).rejects.toThrow(`127.0.0.1:${port} is already in use`);
+      await expect(starting).rejects.toThrow(`127.0.0.1:${port} (its gRPC frontend) is already in use`);
     } finally {
       blocker.close();
     }
