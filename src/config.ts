@@ -1,10 +1,14 @@
 // The process configuration, read once from the environment at start.
 // Nothing else in the code base reads process.env; every bad or missing value is
 // reported together, by name, so an operator can fix them in one go.
-import { PROVISIONER_ID_PATTERN, REGION_REGEXP } from './domain/identifiers';
+import { PROVISIONER_ID_PATTERN } from './domain/identifiers';
+import {
+  parseBoolean, parseDatabaseUrl, parseKey, parsePort, parsePositiveInteger, parsePulseUrl, parseRegions, parseSecretsKey, parseToken, parseUrl,
+} from './config-values';
 import { parseTemporal, type TemporalSettings } from './config-temporal';
 
 export type { TemporalSettings };
+export { parseSecretsKey };
 import { WORKER_TYPE_STABILITIES, type WorkerTypeStability } from './domain/queue-declaration';
 
 /** production: api/worker roles; dev: everything local; cli: commands that only need the database. */
@@ -130,7 +134,6 @@ export class ConfigError extends Error {
   }
 }
 
-const DEFAULT_REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-central-1'];
 const PROVISIONER_ID = new RegExp(PROVISIONER_ID_PATTERN, 'u');
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -212,26 +215,6 @@ function parseMonitoring(env: Env, problems: string[]): MonitoringSettings {
   return { workerMetricsPort, temporalMetricsPort, metricsHost };
 }
 
-function parsePort(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push(`${name} must be an integer between 0 and 65535 (got "${raw}")`);
-    return fallback;
-  }
-  return port;
-}
-
-function parsePositiveInteger(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    problems.push(`${name} must be a positive integer (got "${raw}")`);
-    return fallback;
-  }
-  return value;
-}
-
 /** The SDK's AWS_MAX_ATTEMPTS and AWS_RETRY_MODE, validated here so a bad value stops the start, by name. */
 function parseAwsRetry(env: Env, problems: string[]): AwsRetry {
   const raw = env.AWS_MAX_ATTEMPTS;
@@ -287,83 +270,4 @@ function parseAuth(env: Env, mode: string, rootUrl: string, problems: string[]):
     problems.push('AUTH_MODE=taskcluster requires TASKCLUSTER_CLIENT_ID and TASKCLUSTER_ACCESS_TOKEN (a client of the Auth service that signs workers\' credentials)');
   }
   return { mode: 'taskcluster', authenticateHawkUrl: `${rootUrl}/api/auth/v1/authenticate-hawk`, timeoutMs: Math.round(timeoutSec * 1000) };
-}
-
-function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  problems.push(`${name} must be true or false (got "${raw}")`);
-  return fallback;
-}
-
-function parseUrl(name: string, raw: string, problems: string[]): string {
-  try {
-    const url = new URL(raw);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-  } catch {
-    problems.push(`${name} must be an http(s) URL (got "${raw}")`);
-  }
-  return raw;
-}
-
-/** The value is never echoed: its user info holds the broker password. */
-function parsePulseUrl(raw: string | undefined, problems: string[]): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    problems.push('PULSE_URL must be an AMQP URL, amqp://user:password@host[:port][/vhost] or amqps://...');
-    return undefined;
-  }
-  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') {
-    problems.push(`PULSE_URL must use the amqp: or amqps: scheme (got "${url.protocol}")`);
-  } else if (!url.hostname) {
-    problems.push('PULSE_URL must name the broker host');
-  }
-  return raw;
-}
-
-function parseDatabaseUrl(raw: string | undefined, mode: RunMode, problems: string[]): string | undefined {
-  if (!raw) {
-    if (mode !== 'dev') problems.push('DATABASE_URL is required (postgresql://user:password@host:port/database)');
-    return undefined;
-  }
-  if (!/^postgres(ql)?:\/\//.test(raw)) problems.push('DATABASE_URL must start with postgresql://');
-  return raw;
-}
-
-function parseToken(name: string, raw: string | undefined, required: boolean, problems: string[]): string | undefined {
-  if (!raw) {
-    if (required) problems.push(`${name} is required (a random string of at least 22 characters)`);
-    return undefined;
-  }
-  if (raw.length < 22) problems.push(`${name} must be at least 22 characters long`);
-  return raw;
-}
-
-/** Accepts 32 bytes as base64 (44 chars) or hex (64 chars). */
-export function parseSecretsKey(raw: string): Buffer | undefined {
-  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
-  return key.length === 32 ? key : undefined;
-}
-
-function parseKey(raw: string | undefined, mode: RunMode, problems: string[]): Buffer | undefined {
-  if (!raw) {
-    if (mode !== 'dev') problems.push('SECRETS_KEY is required (32 random bytes, base64 or hex: `openssl rand -base64 32`)');
-    return undefined;
-  }
-  const key = parseSecretsKey(raw);
-  if (!key) problems.push('SECRETS_KEY must be 32 bytes, encoded as base64 or hex');
-  return key;
-}
-
-function parseRegions(raw: string | undefined, problems: string[]): string[] {
-  if (raw === undefined || raw.trim() === '') return [...DEFAULT_REGIONS];
-  const regions = raw.split(',').map((r) => r.trim()).filter((r) => r !== '');
-  const bad = regions.filter((r) => !REGION_REGEXP.test(r));
-  if (bad.length > 0) problems.push(`ALLOWED_REGIONS contains invalid region names: ${bad.join(', ')}`);
-  if (new Set(regions).size !== regions.length) problems.push('ALLOWED_REGIONS lists a region more than once');
-  return regions;
 }
