@@ -8,10 +8,10 @@ import addFormats from 'ajv-formats';
 import { HistoryResponse } from '../../src/api/schemas/history';
 import { HISTORY_LIMIT } from '../../src/domain/history';
 import { createHistoryRepository } from '../../src/db/history';
-import { reconcileLoops } from '../../src/worker/worker';
-import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import type { ApiHarness } from '../support/api-harness';
+import { startProvisioningHarness } from '../support/provisioning-harness';
 import { eventually } from '../support/eventually';
-import { workerTypeDefinition, SPOT_PRICES } from '../support/fixtures';
+import { workerTypeDefinition } from '../support/fixtures';
 import { ownedInstances } from '../support/moto-inspect';
 import { step } from '../support/steps';
 
@@ -22,10 +22,7 @@ const INVALID_MESSAGE = 'The parameter iops is not supported for gp2 volumes.';
 let h: ApiHarness;
 
 beforeAll(async () => {
-  h = await startApiHarness({ ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
-  h.env.ec2Proxy.setSpotPrices(SPOT_PRICES);
-  await h.env.startWorker();
-  await reconcileLoops(h.env.workflows, h.db, h.config.allowedRegions, h.env.logger);
+  h = await startProvisioningHarness();
 });
 afterAll(async () => { await h?.stop(); });
 

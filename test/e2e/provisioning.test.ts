@@ -5,10 +5,10 @@
 // One scenario: each step works on the instances and definitions the steps before it left,
 // so they run in this order as named steps of one test (see test/support/steps.ts).
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { reconcileLoops } from '../../src/worker/worker';
-import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import type { ApiHarness } from '../support/api-harness';
+import { startProvisioningHarness } from '../support/provisioning-harness';
 import { eventually } from '../support/eventually';
-import { fixtureAmis, workerTypeDefinition, SPOT_PRICES } from '../support/fixtures';
+import { fixtureAmis, workerTypeDefinition } from '../support/fixtures';
 import { ownedInstances, userDataOf, volumeTags, type MotoInstance } from '../support/moto-inspect';
 import { TEST_REGIONS } from '../support/environment';
 import { step } from '../support/steps';
@@ -18,10 +18,7 @@ let h: ApiHarness;
 const WT = 'e2e-builder';
 
 beforeAll(async () => {
-  h = await startApiHarness({ ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' });
-  h.env.ec2Proxy.setSpotPrices(SPOT_PRICES);
-  await h.env.startWorker();
-  await reconcileLoops(h.env.workflows, h.db, h.config.allowedRegions, h.env.logger);
+  h = await startProvisioningHarness();
 });
 afterAll(async () => { await h?.stop(); });
 
