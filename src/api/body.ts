@@ -16,7 +16,8 @@ export const MAX_BODY_DEPTH = 64;
 /** What every request body must meet beyond its schema; published in the API document. */
 export const BODY_RULES = `At most ${MAX_BODY_BYTES} bytes of JSON, nested at most ${MAX_BODY_DEPTH} levels deep; `
   + 'no string or object key anywhere in it may contain U+0000 or a lone UTF-16 surrogate (an escape in '
-  + '\\uD800-\\uDFFF that is not half of a pair): the database cannot store either.';
+  + '\\uD800-\\uDFFF that is not half of a pair): the database cannot store either; and no object key may be '
+  + '`__proto__`: the database client would drop it (or fail), so what is stored would differ from what was sent.';
 
 /** A surrogate code unit that is not half of a high-low pair (non-`u` regexps see code units). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -56,6 +57,7 @@ export function unstorable(value: unknown, root: string): string | undefined {
       for (const [key, child] of Object.entries(item)) {
         const bad = unstorableText(key);
         if (bad) return `${path}: object keys must not contain ${bad}`;
+        if (key === '__proto__') return `${path}: object keys must not be __proto__`;
         pending.push([child, `${path}/${key}`, depth + 1]);
       }
     }

@@ -33,6 +33,13 @@ describe('a worker type definition', () => {
     }, '\\udc00\\ud800', `body/regions/0/userData/a/1/b: must not contain ${lone}`],
     ['a lone surrogate in a userData key', { userData: { [PLACEHOLDER]: 1 } }, '\\ud83d', `body/userData: object keys must not contain ${lone}`],
     ['U+0000 in a userData key', { userData: { [PLACEHOLDER]: 1 } }, 'k\\u0000', 'body/userData: object keys must not contain U+0000'],
+    // The database client would turn `{"__proto__": null}` into an object without a prototype and fail
+    // on it (a 500), and drop any other value under that key (a stored definition unlike the one sent).
+    ['a __proto__ key set to null deep in an instance type\'s userData', {
+      instanceTypes: [{ ...(workerTypeDefinition().instanceTypes as object[])[0], userData: { a: [{ [PLACEHOLDER]: null, b: 1 }] } }],
+    }, '__proto__', 'body/instanceTypes/0/userData/a/0: object keys must not be __proto__'],
+    ['a __proto__ key holding an object in the launchSpec', { launchSpec: { [PLACEHOLDER]: { x: 1 } } }, '__proto__',
+      'body/launchSpec: object keys must not be __proto__'],
   ])('with %s is a 400 naming the field, and is not stored', async (_name, overrides, escape, message) => {
     const res = await put('/v1/worker-type/wt-unstorable', withEscape(workerTypeDefinition(overrides), escape));
     expect(res).toMatchObject({ status: 400, body: { code: 'InputError', message } });
@@ -46,6 +53,7 @@ describe('a secret', () => {
     ['a high surrogate ending a value', { k: PLACEHOLDER }, 'ab\\udbff', `body/secrets/k: must not contain ${lone}`],
     ['a lone surrogate as a key', { [PLACEHOLDER]: true }, '\\udfff', `body/secrets: object keys must not contain ${lone}`],
     ['U+0000 in a value', { k: PLACEHOLDER }, 'a\\u0000b', 'body/secrets/k: must not contain U+0000'],
+    ['a __proto__ key', { k: { [PLACEHOLDER]: { admin: true } } }, '__proto__', 'body/secrets/k: object keys must not be __proto__'],
   ])('with %s is a 400 naming the field, and is not stored', async (_name, secrets, escape, message) => {
     const token = slugid.nice();
     const res = await put(`/v1/secret/${token}`, withEscape(secretBody(token, secrets), escape));
