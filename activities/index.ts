@@ -3,6 +3,7 @@ import { declareActivities } from './declare';
 import type { ActivityDeps } from './deps';
 import { withFailureKinds } from './failures';
 import { inventoryActivities } from './inventory';
+import { iterationInputActivities } from './iteration-inputs';
 import { launchActivities } from './launch';
 import { observeActivities } from './observe';
 import { priceActivities } from './prices';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
   return withFailureKinds({
     ...observeActivities(deps),
     ...queueActivities(deps),
+    ...iterationInputActivities(deps),
     ...declareActivities(deps),
     ...launchActivities(deps),
     ...terminateActivities(deps),

@@ -10,7 +10,7 @@
 // permanent kind (capacity, invalid, permission, not-found; src/domain/failure-kinds.ts) is
 // non-retryable and ends its retries at once; a throttled one waits THROTTLE_RETRY_DELAY_MS
 // instead of the backoff.
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -20,6 +20,18 @@ export const LOOP_DATA = {
   startToCloseTimeout: 30 * SECOND,
   retry: { initialInterval: SECOND, backoffCoefficient: 2, maximumInterval: 20 * SECOND, maximumAttempts: 5 },
 } satisfies ActivityOptions;
+
+/**
+ * observeIteration, a local activity: the database reads of LOOP_DATA plus at most two Queue
+ * attempts of the Queue client's 10 s timeout each (activities/iteration-inputs.ts).
+ */
+export const LOOP_OBSERVE = {
+  startToCloseTimeout: 45 * SECOND,
+  retry: LOOP_DATA.retry,
+} satisfies LocalActivityOptions;
+
+/** recordIteration as a local activity (lean iterations). */
+export const LOOP_RECORD = { startToCloseTimeout: LOOP_DATA.startToCloseTimeout, retry: LOOP_DATA.retry } satisfies LocalActivityOptions;
 
 /** Asking the Queue; on failure the iteration goes on without demand data. */
 export const LOOP_QUEUE = {

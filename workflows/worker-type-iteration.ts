@@ -13,12 +13,13 @@ import { preStoredOnDemandQuotes } from './pre-stored-on-demand-prices';
 import { describeLaunching } from './report-details';
 import { SUMMARY } from './ui-summaries';
 import type { WorkerTypeLoopState, WorkerTypeWorkflowInput } from './worker-type-workflow';
-import { LOOP_DATA, LOOP_EC2, LOOP_LAUNCH, LOOP_QUEUE } from './activity-options';
+import { LOOP_DATA, LOOP_EC2, LOOP_LAUNCH, LOOP_QUEUE, LOOP_RECORD } from './activity-options';
 
 const queue = wf.proxyActivities<Activities>(LOOP_QUEUE);
 const data = wf.proxyActivities<Activities>(LOOP_DATA);
 const ec2 = wf.proxyActivities<Activities>(LOOP_EC2);
 const launcher = wf.proxyActivities<Activities>(LOOP_LAUNCH);
+const localRecorder = wf.proxyLocalActivities<Activities>(LOOP_RECORD);
 
 /** Before the exact planner: capacity failures triggered at most this many launch rounds per iteration. */
 const FIRST_FIT_LAUNCH_ROUNDS = 3;
@@ -39,7 +40,19 @@ function clientToken(iteration: number, round: number, slot: number): string {
 /** When a pass began and when it was due (ms since the epoch, workflow time), for the report. */
 export interface PassTiming { startedAt: number; plannedAt?: number }
 
-export async function runIteration(input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState, obs: Observation, timing?: PassTiming): Promise<void> {
+/** What the Queue said: the count, or null with the reason. */
+export interface QueueAnswer { pendingTasks: number | null; queueError: string | null }
+
+/**
+ * How this pass runs: `queue` is the Queue's answer when the observation brought it (lean
+ * iterations), otherwise runIteration asks; `lean` records the report with a local activity.
+ */
+export interface IterationOptions { timing?: PassTiming; queue?: QueueAnswer; lean?: boolean }
+
+export async function runIteration(
+  input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState, obs: Observation, options: IterationOptions = {},
+): Promise<void> {
+  const { timing } = options;
   const now = Date.now();
   state.cooldowns = state.cooldowns.filter((c) => c.until > now);
   const report: IterationReport = {
@@ -48,10 +61,14 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
     ...(timing ? { startedAt: new Date(timing.startedAt).toISOString() } : {}),
     ...(timing?.plannedAt === undefined ? {} : { plannedAt: new Date(timing.plannedAt).toISOString() }),
   };
-  try {
-    report.pendingTasks = await queue.countPendingTasks.executeWithOptions({ summary: SUMMARY.countPending(input.workerType) }, [input.workerType]);
-  } catch (err) {
-    report.queueError = publicFailure(err);
+  if (options.queue) {
+    Object.assign(report, options.queue);
+  } else {
+    try {
+      report.pendingTasks = await queue.countPendingTasks.executeWithOptions({ summary: SUMMARY.countPending(input.workerType) }, [input.workerType]);
+    } catch (err) {
+      report.queueError = publicFailure(err);
+    }
   }
   const base: IterationInput = {
     definition: obs.definition, pendingTasks: report.pendingTasks, capacity: { ...obs.capacity }, unregistered: obs.unstarted,
@@ -81,7 +98,8 @@ export async function runIteration(input: WorkerTypeWorkflowInput, state: Worker
     state.lastLaunchError = errorChange.lastLaunchError === null ? null : { message: errorChange.lastLaunchError, at: errorChange.lastErrorAt };
   }
   try {
-    await data.recordIteration.executeWithOptions({ summary: SUMMARY.recordIteration(report.iteration) }, [report]);
+    const recorder = options.lean ? localRecorder : data;
+    await recorder.recordIteration.executeWithOptions({ summary: SUMMARY.recordIteration(report.iteration) }, [report]);
   } catch (err) {
     wf.log.warn('could not record the iteration report', { error: failureMessage(err) });
   }

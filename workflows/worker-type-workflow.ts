@@ -12,8 +12,8 @@ import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAl
 import { failureKind, failureMessage, publicFailure } from './failures';
 import { describeFailure, describeReport, type LastLaunchError } from './report-details';
 import { SUMMARY } from './ui-summaries';
-import { runIteration, type PassTiming } from './worker-type-iteration';
-import { LOOP_DATA, LOOP_DECLARE, LOOP_EC2 } from './activity-options';
+import { runIteration, type PassTiming, type QueueAnswer } from './worker-type-iteration';
+import { LOOP_DATA, LOOP_DECLARE, LOOP_EC2, LOOP_OBSERVE } from './activity-options';
 
 export interface WorkerTypeWorkflowInput {
   workerType: string;
@@ -50,6 +50,7 @@ const NOT_OWED = Number.MAX_SAFE_INTEGER;
 const data = wf.proxyActivities<Activities>(LOOP_DATA);
 const ec2 = wf.proxyActivities<Activities>(LOOP_EC2);
 const declarer = wf.proxyActivities<Activities>(LOOP_DECLARE);
+const local = wf.proxyLocalActivities<Activities>(LOOP_OBSERVE);
 
 export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried?: WorkerTypeLoopState): Promise<string> {
   const state: WorkerTypeLoopState = carried ?? {
@@ -129,6 +130,14 @@ class Declarations {
 const FAILED = Symbol('failed');
 
 /**
+ * A failure of an activity after its retries. A local activity's failure reaches the workflow
+ * as the activity's own ApplicationFailure or TimeoutFailure, not wrapped in ActivityFailure.
+ */
+function isActivityFailure(err: unknown): boolean {
+  return err instanceof wf.ActivityFailure || err instanceof wf.ApplicationFailure || err instanceof wf.TimeoutFailure;
+}
+
+/**
  * Contract: the loop outlives any outage of what its activities use (database, EC2). An
  * activity that still fails after its retries skips the rest of this pass, with the failure
  * logged and shown in the UI, and the next interval tries again; only a removed definition
@@ -138,7 +147,7 @@ async function survive<T>(what: string, workerType: string, state: WorkerTypeLoo
   try {
     return await call();
   } catch (err) {
-    if (!(err instanceof wf.ActivityFailure)) throw err;
+    if (!isActivityFailure(err)) throw err;
     const error = failureMessage(err);
     wf.log.warn(`${what} failed after its retries; trying again next interval`, { error, kind: failureKind(err) });
     // Recorded for `state` and backendStatus; best effort, since the database may be what failed.
@@ -168,24 +177,39 @@ async function provisionOnce(
       return 'sleep';
     }
   }
-  const observe = () => data.observeWorkerType.executeWithOptions({ summary: SUMMARY.observe(workerType) }, [workerType]);
-  const observation: Observation | null | typeof FAILED = await survive('observation', workerType, state, observe);
-  if (observation === FAILED) return 'sleep';
-  if (!observation) {
+  const lean = wf.patched('lean-iterations');
+  const observed = await survive('observation', workerType, state, () => observeForIteration(workerType, lean));
+  if (observed === FAILED) return 'sleep';
+  if (!observed) {
     const terminated = await survive('termination of the removed worker type', workerType, state,
       () => terminateAll(workerType, 'worker type removed'));
     if (terminated === FAILED) return 'sleep';
-    const recreated = await survive('observation', workerType, state, observe);
+    const recreated = await survive('observation', workerType, state, () => observeForIteration(workerType, lean));
     if (recreated === FAILED) return 'sleep';
     if (recreated) return 'again'; // re-created meanwhile: keep going
     wf.setCurrentDetails(`Removed; terminated ${terminated} instance(s).`);
     return { done: `removed, ${terminated} instance(s) terminated` };
   }
+  const { observation, queue } = observed;
   if (observation.settings) Object.assign(input, observation.settings);
   state.iteration++;
-  await runIteration(input, state, observation, timing);
+  await runIteration(input, state, observation, { timing, queue, lean });
   wf.setCurrentDetails(describeReport(state.lastReport, state.lastLaunchError));
   return 'sleep';
+}
+
+/**
+ * The iteration's inputs. Lean (new loops): the observation and the Queue's count in one
+ * local activity, so an idle iteration is a single workflow task. Histories recorded before
+ * read the observation with an activity and ask the Queue in runIteration.
+ */
+async function observeForIteration(workerType: string, lean: boolean): Promise<{ observation: Observation; queue?: QueueAnswer } | null> {
+  if (!lean) {
+    const observation = await data.observeWorkerType.executeWithOptions({ summary: SUMMARY.observe(workerType) }, [workerType]);
+    return observation && { observation };
+  }
+  const inputs = await local.observeIteration.executeWithOptions({ summary: SUMMARY.observe(workerType) }, [workerType]);
+  return inputs && { observation: inputs.observation, queue: { pendingTasks: inputs.pendingTasks, queueError: inputs.queueError } };
 }
 
 function terminateAll(workerType: string, reason: string): Promise<number> {

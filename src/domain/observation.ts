@@ -25,3 +25,14 @@ export interface Observation {
    */
   settings?: { intervalMs: number; cooldownMs: number; allowedRegions: string[] };
 }
+
+/**
+ * What the loop's lean iterations read in one call (observeIteration): the observation and
+ * the Queue's answer. `pendingTasks` is null, with `queueError` saying why, when the Queue
+ * gave no trustworthy answer.
+ */
+export interface IterationInputs {
+  observation: Observation;
+  pendingTasks: number | null;
+  queueError: string | null;
+}

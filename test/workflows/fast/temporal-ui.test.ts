@@ -32,7 +32,10 @@ async function summaries(handle: WorkflowHandle): Promise<{ timers: string[]; ac
   const events = (await handle.fetchHistory()).events ?? [];
   const of = (pick: (e: proto.api.history.v1.IHistoryEvent) => unknown) =>
     events.filter(pick).map((e) => text(e.userMetadata?.summary) ?? `(no summary on event ${String(e.eventId)})`);
-  return { timers: of((e) => e.timerStartedEventAttributes), activities: of((e) => e.activityTaskScheduledEventAttributes) };
+  // Activities and local activities (recorded as markers), in the order the workflow ran them.
+  const activity = (e: proto.api.history.v1.IHistoryEvent) => e.activityTaskScheduledEventAttributes
+    || e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
+  return { timers: of((e) => e.timerStartedEventAttributes), activities: of(activity) };
 }
 
 /** The iteration a ClientToken `<firstRunId>-<iteration>-<round>-<slot>` belongs to. */
@@ -84,7 +87,7 @@ test('a worker type whose launches fail: status line, launch error, the launch i
     expect(timers).toHaveLength(2);
     for (const t of timers) expect(t).toMatch(/^wait for next iteration \((5[4-9]|6[0-6]) min\) or a signal$/);
     // Declared to the Queue at the start and again on the definitionChanged signal.
-    const iteration = (n: number) => [`declare worker type ${wt} to the Queue`, `observe worker type ${wt}`, `count pending tasks of ${wt}`, 'launch c5.xlarge spot in us-west-2a', `record iteration ${n}`];
+    const iteration = (n: number) => [`declare worker type ${wt} to the Queue`, `observe worker type ${wt}`, 'launch c5.xlarge spot in us-west-2a', `record iteration ${n}`];
     expect(activities).toEqual([...iteration(1), ...iteration(2)]);
   });
 });

@@ -19,7 +19,7 @@ test('an iteration observes, counts pending tasks, plans, launches and records i
       taskQueue, workflowId: workerTypeWorkflowId(wt), args: [loopInput(wt, { intervalMs: HOUR_MS })],
     });
     await until(() => fakes.calls('recordIteration').length === 1, 'the first report');
-    expect(fakes.sequence()).toEqual(['observeWorkerType', 'countPendingTasks', 'launchInstance', 'launchInstance', 'recordIteration']);
+    expect(fakes.sequence()).toEqual(['observeIteration', 'launchInstance', 'launchInstance', 'recordIteration']);
     const tokens = fakes.calls('launchInstance').map((c) => c.args[0].clientToken).sort();
     expect(tokens).toEqual([`${handle.firstExecutionRunId}-1-0-0`, `${handle.firstExecutionRunId}-1-0-1`]);
     const [report] = reports(fakes.calls('recordIteration'));
@@ -32,6 +32,28 @@ test('an iteration observes, counts pending tasks, plans, launches and records i
       instanceId: instanceIdOf(t), region: 'us-west-2', zone: 'us-west-2a', instanceType: 'c5.xlarge', market: 'spot',
     })).sort((a, b) => a.instanceId.localeCompare(b.instanceId)));
     expect(await handle.query(lastIterationQuery)).toEqual(report);
+  });
+});
+
+test('an idle iteration costs at most 10 history events and 2 workflow tasks: one local activity reads, one records', async () => {
+  const wt = uniqueName('idle');
+  await scenario(temporal(), loopFakes(wt, { pendingTasks: 0 }), async ({ client, taskQueue, fakes }) => {
+    const handle = await client.workflow.start<typeof workerTypeWorkflow>('workerTypeWorkflow', {
+      taskQueue, workflowId: workerTypeWorkflowId(wt), args: [loopInput(wt, { intervalMs: 20 })],
+    });
+    await until(() => fakes.calls('recordIteration').length >= 5, 'five idle iterations');
+    await handle.terminate('test over');
+    const events = (await handle.fetchHistory()).events ?? [];
+    const timers = events.flatMap((e, i) => (e.timerStartedEventAttributes ? [i] : []));
+    // Iterations 3 and 4 (the first two also complete the start's Queue declaration): from the
+    // event after one iteration's timer to the next timer, inclusive.
+    const perIteration = [2, 3].map((k) => events.slice(timers[k - 1]! + 1, timers[k]! + 1));
+    for (const iteration of perIteration) {
+      const workflowTasks = iteration.filter((e) => e.workflowTaskCompletedEventAttributes).length;
+      // Timer fired, one workflow task (3 events), two local activity markers, the next timer: 7.
+      expect({ events: iteration.length, workflowTasks }).toEqual({ events: 7, workflowTasks: 1 });
+    }
+    expect(fakes.sequence().slice(0, 4)).toEqual(['observeIteration', 'recordIteration', 'observeIteration', 'recordIteration']);
   });
 });
 

@@ -75,7 +75,7 @@ test.each([
       taskQueue, workflowId: workerTypeWorkflowId(wt), args: [loopInput(wt)],
     });
     await until(() => strict.calls('recordIteration').length >= 1, 'an iteration after the failure');
-    expect(strict.sequence().slice(0, 3)).toEqual(['observeWorkerType', 'recordLoopFailure', 'observeWorkerType']);
+    expect(strict.sequence().slice(0, 3)).toEqual(['observeIteration', 'recordLoopFailure', 'observeIteration']);
     // The failed pass did not count as an iteration.
     expect(strict.calls('recordIteration')[0]!.args[0].iteration).toBe(1);
     expect((await handle.describe()).status.name).toBe('RUNNING');

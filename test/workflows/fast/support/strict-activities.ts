@@ -29,7 +29,7 @@ export interface Call<K extends ActivityName = ActivityName> {
  * `satisfies` makes tsc fail when an activity is added to or removed from activities/.
  */
 const ACTIVITY_NAMES = {
-  observeWorkerType: true, listWorkerTypeNames: true, countPendingTasks: true, launchInstance: true,
+  observeWorkerType: true, observeIteration: true, listWorkerTypeNames: true, countPendingTasks: true, launchInstance: true,
   terminateInstances: true, terminateAllOfWorkerType: true, sweepRegion: true, refreshRegion: true,
   recordRegionError: true, refreshSpotPrices: true, refreshOnDemandPrices: true, recordIteration: true, recordLoopFailure: true, declareWorkerType: true,
 } as const satisfies Record<ActivityName, true>;

@@ -57,7 +57,18 @@ export function loopFakes(workerType: string, behaviour: LoopBehaviour = {}): Fa
   };
   const offeringsByToken = new Map<string, string>();
   let observations = 0;
-  return {
+  const fakes: Fakes = {
+    // As the real one: the observation and the Queue's answer of the fakes below, looked up at
+    // call time (a test may replace them); a Queue failure becomes the answer's queueError.
+    observeIteration: async (name) => {
+      const found = await fakes.observeWorkerType!(name);
+      if (!found) return null;
+      try {
+        return { observation: found, pendingTasks: await fakes.countPendingTasks!(name), queueError: null };
+      } catch (err) {
+        return { observation: found, pendingTasks: null, queueError: err instanceof Error ? err.message : String(err) };
+      }
+    },
     observeWorkerType: (name) => {
       same(name);
       observations++;
@@ -76,6 +87,7 @@ export function loopFakes(workerType: string, behaviour: LoopBehaviour = {}): Fa
     recordIteration: (report: IterationReport) => { same(report.workerType); },
     declareWorkerType: (name) => { same(name); return 'declared'; },
   };
+  return fakes;
 }
 
 /** The reports recorded so far, in order. */
