@@ -3,7 +3,7 @@
 // activity, so an idle iteration costs one workflow task and no activity task round trips.
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { FAILURE_SEMANTICS, kindOfFailureType } from '../src/domain/failure-kinds';
-import type { IterationInputs } from '../src/domain/observation';
+import type { IterationInputs, QueueAnswer } from '../src/domain/observation';
 import type { ActivityDeps } from './deps';
 import { toActivityFailure } from './failures';
 import { observeActivities } from './observe';
@@ -34,16 +34,17 @@ export function iterationInputActivities(deps: ActivityDeps) {
   const { countPendingTasks } = queueActivities(deps);
 
   /** The count, or the Queue's error as text after QUEUE_ATTEMPTS (one when retrying cannot help). */
-  async function pendingTasks(workerType: string): Promise<{ pendingTasks: number | null; queueError: string | null }> {
+  async function pendingTasks(workerType: string): Promise<QueueAnswer> {
     for (let attempt = 1; ; attempt++) {
       try {
         return { pendingTasks: await countPendingTasks(workerType), queueError: null };
       } catch (err) {
+        // countPendingTasks throws its failure already classified (an ApplicationFailure of its kind).
         const failure = toActivityFailure(err);
         const kind = failure instanceof ApplicationFailure ? kindOfFailureType(failure.type) : undefined;
         const retryable = kind === undefined || FAILURE_SEMANTICS[kind].retryable;
         if (!retryable || attempt >= QUEUE_ATTEMPTS) {
-          if (kind === undefined) log.warn('the Queue count failed', { workerType, error: String(err) });
+          if (kind === undefined) log.warn('the Queue count failed', { workerType, error: err instanceof Error ? err.message : String(err) });
           return { pendingTasks: null, queueError: publicQueueError(failure) };
         }
         await delay(kind ? (FAILURE_SEMANTICS[kind].nextRetryDelayMs ?? QUEUE_RETRY_DELAY_MS) : QUEUE_RETRY_DELAY_MS);
@@ -53,7 +54,7 @@ export function iterationInputActivities(deps: ActivityDeps) {
 
   return {
     /**
-     * null when the worker type no longer exists (the Queue is not asked then). A Queue that
+     * null when the worker type no longer exists (the Queue, asked alongside, is then ignored). A Queue that
      * gives no trustworthy answer is reported in the result, never thrown: the iteration goes
      * on without demand data, as the Queue faults require.
      */

@@ -6,7 +6,7 @@ import type { Activities } from '../activities';
 import type { LaunchOutcome } from '../activities/launch';
 import { planIteration, type IterationInput } from '../src/domain/iteration-plan';
 import { launchErrorChange, type IterationReport } from '../src/domain/iteration-report';
-import type { Observation } from '../src/domain/observation';
+import type { Observation, QueueAnswer } from '../src/domain/observation';
 import type { Offering } from '../src/domain/offerings';
 import { failureKind, failureMessage, publicFailure } from './failures';
 import { preStoredOnDemandQuotes } from './pre-stored-on-demand-prices';
@@ -39,9 +39,6 @@ function clientToken(iteration: number, round: number, slot: number): string {
 
 /** When a pass began and when it was due (ms since the epoch, workflow time), for the report. */
 export interface PassTiming { startedAt: number; plannedAt?: number }
-
-/** What the Queue said: the count, or null with the reason. */
-export interface QueueAnswer { pendingTasks: number | null; queueError: string | null }
 
 /**
  * How this pass runs: `queue` is the Queue's answer when the observation brought it (lean

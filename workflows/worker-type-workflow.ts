@@ -5,14 +5,14 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { IterationReport } from '../src/domain/iteration-report';
-import type { Observation } from '../src/domain/observation';
+import type { Observation, QueueAnswer } from '../src/domain/observation';
 import type { Cooldown } from '../src/domain/offerings';
 import { nextDeclarationAt } from '../src/domain/queue-declaration';
 import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAllSignal } from './messages';
 import { failureKind, failureMessage, publicFailure } from './failures';
 import { describeFailure, describeReport, type LastLaunchError } from './report-details';
 import { SUMMARY } from './ui-summaries';
-import { runIteration, type PassTiming, type QueueAnswer } from './worker-type-iteration';
+import { runIteration, type PassTiming } from './worker-type-iteration';
 import { LOOP_DATA, LOOP_DECLARE, LOOP_EC2, LOOP_OBSERVE } from './activity-options';
 
 export interface WorkerTypeWorkflowInput {

@@ -26,13 +26,16 @@ export interface Observation {
   settings?: { intervalMs: number; cooldownMs: number; allowedRegions: string[] };
 }
 
-/**
- * What the loop's lean iterations read in one call (observeIteration): the observation and
- * the Queue's answer. `pendingTasks` is null, with `queueError` saying why, when the Queue
- * gave no trustworthy answer.
- */
-export interface IterationInputs {
-  observation: Observation;
+/** What the Queue said: the count of pending tasks, or null with `queueError` saying why. */
+export interface QueueAnswer {
   pendingTasks: number | null;
   queueError: string | null;
+}
+
+/**
+ * What the loop's lean iterations read in one call (observeIteration). Flat, as recorded
+ * histories hold it: the observation and the Queue's answer.
+ */
+export interface IterationInputs extends QueueAnswer {
+  observation: Observation;
 }

@@ -4,6 +4,7 @@
 import type { Observation } from '../../../../activities/observe';
 import type { IterationReport } from '../../../../workflows/messages';
 import type { WorkerTypeWorkflowInput } from '../../../../workflows/worker-type-workflow';
+import { TemporalFailure } from '@temporalio/common';
 import type { Fake, Fakes } from './strict-activities';
 
 /** Cheapest first: us-west-2a (0.10), us-west-2b (0.20), us-east-1a (0.15). */
@@ -59,14 +60,16 @@ export function loopFakes(workerType: string, behaviour: LoopBehaviour = {}): Fa
   let observations = 0;
   const fakes: Fakes = {
     // As the real one: the observation and the Queue's answer of the fakes below, looked up at
-    // call time (a test may replace them); a Queue failure becomes the answer's queueError.
+    // call time (a test may replace them); a deliberate Queue failure becomes the answer's queueError.
     observeIteration: async (name) => {
       const found = await fakes.observeWorkerType!(name);
       if (!found) return null;
       try {
         return { observation: found, pendingTasks: await fakes.countPendingTasks!(name), queueError: null };
       } catch (err) {
-        return { observation: found, pendingTasks: null, queueError: err instanceof Error ? err.message : String(err) };
+        // Only a deliberate failure is the Queue's answer; anything else (a failed expect) is thrown, a violation.
+        if (!(err instanceof TemporalFailure)) throw err;
+        return { observation: found, pendingTasks: null, queueError: err.message };
       }
     },
     observeWorkerType: (name) => {
