@@ -7,7 +7,10 @@ export function createSpotPriceRepository(db: PrismaClient) {
   return {
     /**
      * Stores a region's refresh in one transaction: its prices (upserts by offering) and its
-     * zones, with when they were fetched. Prices not in `quotes` keep their older fetch time.
+     * zones, with when they were fetched. The refresh replaces the region's prices: EC2's
+     * price history over a window always includes the price in effect at its start, so an
+     * offering the answer leaves out is not offered now, and its older price is deleted
+     * rather than kept as a bargain that cannot launch.
      */
     async recordRefresh(region: string, zones: string[], quotes: readonly Omit<SpotQuote, 'region'>[], at: Date): Promise<void> {
       await db.$transaction([
@@ -16,6 +19,7 @@ export function createSpotPriceRepository(db: PrismaClient) {
           create: { region, zone: q.zone, instanceType: q.instanceType, price: q.price, fetchedAt: at },
           update: { price: q.price, fetchedAt: at },
         })),
+        db.spotPrice.deleteMany({ where: { region, fetchedAt: { lt: at } } }),
         db.regionStatus.upsert({ where: { region }, create: { region, zones, pricesRefreshedAt: at }, update: { zones, pricesRefreshedAt: at } }),
       ]);
     },

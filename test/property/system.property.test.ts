@@ -108,7 +108,7 @@ test('invariants hold over random sequences of demand, prices, failures and defi
 let interruptions = 0;
 
 // Only the zones the test prices: a zone that moto answered for before setMarket, and that
-// the priced answers leave out, keeps that first price until it ages out.
+// the priced answers leave out, is dropped by the next refresh.
 const PRICED_ZONES = ['us-west-2a', 'us-west-2b', 'us-west-2c'];
 const pricesAt = (price: number) => eventually(async () => {
   const rows = await h.db.spotPrice.findMany({ where: { region: 'us-west-2', instanceType: 'c5.xlarge', zone: { in: PRICED_ZONES } } });
