@@ -39,6 +39,8 @@ export interface LoopSettings {
   capacityCooldownMs: number;
   inventoryIntervalMs: number;
   spotPriceIntervalMs: number;
+  /** An unchanged iteration report is stored again only once the stored one is this old (0: every iteration). */
+  iterationRecordMaxAgeMs: number;
 }
 
 export interface ActivityDeps {

@@ -22,9 +22,13 @@ export function iterationLogFields(report: IterationReport): Record<string, unkn
 
 export function reportActivities(deps: ActivityDeps) {
   return {
-    /** Its launch failures also go to the history, keyed by the iteration's time (a retry adds nothing). */
+    /**
+     * Stores the report unless it repeats the stored one (see the repository: idle loops
+     * write every iterationRecordMaxAgeMs); metrics and the log line follow every iteration.
+     * Its launch failures also go to the history, keyed by the iteration's time (a retry adds nothing).
+     */
     async recordIteration(report: IterationReport): Promise<void> {
-      await deps.repos.workerTypeStatus.recordIteration(report, launchErrorChange(report));
+      await deps.repos.workerTypeStatus.recordIteration(report, launchErrorChange(report), deps.settings.loop.iterationRecordMaxAgeMs);
       const failures = report.launchFailures.map((f) => ({ ...f, message: f.message ?? null }));
       await deps.repos.history.recordLaunchFailures(report.workerType, failures, new Date(report.at), report.at);
       // After the write: a retried attempt counts the iteration once.

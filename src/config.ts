@@ -102,6 +102,8 @@ export interface Timing {
   reconcileIntervalMs: number;
   /** On SIGTERM, how long the worker lets running activities finish before it cancels them. */
   workerShutdownGraceMs: number;
+  /** An iteration whose report repeats the stored one is written only once the stored one is this old (0: always). */
+  iterationRecordMaxAgeMs: number;
 }
 
 /** AWS_RETRY_MODE values: those of the AWS SDKs' shared settings (the JavaScript SDK runs `legacy` as `standard`). */
@@ -230,14 +232,14 @@ function parseAwsRetry(env: Env, problems: string[]): AwsRetry {
   return { maxAttempts, mode: mode ?? 'standard' };
 }
 
-/** Durations in the unit their name says; each must be a positive number. */
+/** Durations in the unit their name says; each must be a positive number (or zero where said). */
 function parseTiming(env: Env, problems: string[]): Timing {
-  const read = (name: string, fallback: number, unitMs: number) => {
+  const read = (name: string, fallback: number, unitMs: number, zeroAllowed = false) => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback * unitMs;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) {
-      problems.push(`${name} must be a positive number (got "${raw}")`);
+    if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed)) {
+      problems.push(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number (got "${raw}")`);
       return fallback * unitMs;
     }
     return value * unitMs;
@@ -251,6 +253,7 @@ function parseTiming(env: Env, problems: string[]): Timing {
     capacityCooldownMs: read('CAPACITY_COOLDOWN_MINUTES', 5, 60_000),
     reconcileIntervalMs: read('RECONCILE_INTERVAL', 300, 1000),
     workerShutdownGraceMs: read('WORKER_SHUTDOWN_GRACE', 30, 1000),
+    iterationRecordMaxAgeMs: read('ITERATION_RECORD_MAX_AGE', 300, 1000, true),
   };
 }
 

@@ -1,20 +1,38 @@
 // What each worker type's loop recorded: its last iteration report and its last failure
 // (read for `state`, summaries and backendStatus by ./status.ts).
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
 import type { IterationReport, LaunchErrorChange } from '../domain/iteration-report';
+
+/** Report fields that differ between passes that saw and did the same. */
+const PASS_FIELDS = ['iteration', 'at', 'startedAt', 'plannedAt'];
 
 export function createWorkerTypeStatusRepository(db: PrismaClient) {
   return {
-    /** Stores the report (an upsert by worker type) and clears the loop's failure. */
-    async recordIteration(report: IterationReport, launchError: LaunchErrorChange | null): Promise<void> {
-      const data = {
-        iteration: report.iteration, lastIterationAt: new Date(report.at), pendingTasks: report.pendingTasks,
-        queueError: report.queueError, report: report as unknown as Prisma.InputJsonObject,
-        ...(launchError === null ? {} : { lastLaunchError: launchError.lastLaunchError }),
-        ...(launchError !== null && 'lastErrorAt' in launchError ? { lastErrorAt: new Date(launchError.lastErrorAt) } : {}),
-        loopError: null, loopErrorAt: null,
-      };
-      await db.workerTypeStatus.upsert({ where: { workerType: report.workerType }, create: { workerType: report.workerType, ...data }, update: data });
+    /**
+     * Stores the report (an upsert by worker type) and clears the loop's failure, unless the
+     * stored report says the same: an iteration that saw and did what the stored one did
+     * (its counter and times aside), with no launch error change and no loop failure to
+     * clear, writes nothing until the stored one is `maxAgeMs` old. Idle loops thus write a
+     * row every `maxAgeMs`, not every iteration. True when the row was written.
+     */
+    async recordIteration(report: IterationReport, launchError: LaunchErrorChange | null, maxAgeMs = 0): Promise<boolean> {
+      const at = new Date(report.at);
+      const setsError = launchError !== null && 'lastErrorAt' in launchError;
+      const written = await db.$executeRaw`
+        INSERT INTO "WorkerTypeStatus" AS s ("workerType", "iteration", "lastIterationAt", "pendingTasks", "queueError", "report",
+          "lastLaunchError", "lastErrorAt", "loopError", "loopErrorAt")
+        VALUES (${report.workerType}, ${report.iteration}, ${at}, ${report.pendingTasks}, ${report.queueError},
+          ${JSON.stringify(report)}::jsonb, ${launchError?.lastLaunchError ?? null}, ${setsError ? new Date(launchError.lastErrorAt) : null}, NULL, NULL)
+        ON CONFLICT ("workerType") DO UPDATE SET
+          "iteration" = EXCLUDED."iteration", "lastIterationAt" = EXCLUDED."lastIterationAt",
+          "pendingTasks" = EXCLUDED."pendingTasks", "queueError" = EXCLUDED."queueError", "report" = EXCLUDED."report",
+          "lastLaunchError" = CASE WHEN ${launchError !== null}::boolean THEN EXCLUDED."lastLaunchError" ELSE s."lastLaunchError" END,
+          "lastErrorAt" = CASE WHEN ${setsError}::boolean THEN EXCLUDED."lastErrorAt" ELSE s."lastErrorAt" END,
+          "loopError" = NULL, "loopErrorAt" = NULL
+        WHERE ${launchError !== null}::boolean OR s."loopError" IS NOT NULL
+          OR s."lastIterationAt" <= EXCLUDED."lastIterationAt" - ${maxAgeMs}::float8 * INTERVAL '1 millisecond'
+          OR (s."report" - ${PASS_FIELDS}::text[]) IS DISTINCT FROM (EXCLUDED."report" - ${PASS_FIELDS}::text[])`;
+      return written > 0;
     },
 
     /** Before the first iteration the row is created with iteration 0, which `state` reports as no iteration yet. */

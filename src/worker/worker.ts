@@ -54,6 +54,7 @@ export function buildActivityDeps(
       loop: {
         iterationIntervalMs: config.timing.iterationIntervalMs, capacityCooldownMs: config.timing.capacityCooldownMs,
         inventoryIntervalMs: config.timing.inventoryIntervalMs, spotPriceIntervalMs: config.timing.spotPriceIntervalMs,
+        iterationRecordMaxAgeMs: config.timing.iterationRecordMaxAgeMs,
       },
       registrationTimeoutMs: config.timing.registrationTimeoutMs,
       // A booting instance must still find its secret when the registration timeout is long.

@@ -43,7 +43,7 @@ function activities(maxAttempts: number): Activities {
     settings: {
       ...DEFAULT_SETTINGS, provisionerId: 'pricing-test', provisionerBaseUrl: 'http://127.0.0.1/v1', rootUrl: 'http://127.0.0.1',
       allowedRegions: [REGION, 'us-east-1'], registrationTimeoutMs: 60_000, maxInstanceLifetimeMs: DAY_MS, workerTypeStability: 'experimental',
-      loop: { iterationIntervalMs: 1_000, capacityCooldownMs: 1_000, inventoryIntervalMs: 1_000, spotPriceIntervalMs: 1_000 },
+      loop: { iterationIntervalMs: 1_000, capacityCooldownMs: 1_000, inventoryIntervalMs: 1_000, spotPriceIntervalMs: 1_000, iterationRecordMaxAgeMs: 0 },
     },
   };
   return createActivities(deps);

@@ -65,6 +65,8 @@ export async function startFaultStack(vars: { DATABASE_URL: string; TEMPORAL_ADD
     ALLOWED_REGIONS: TEST_REGIONS.join(','), PROVISIONER_ID: `fault-${randomBytes(4).toString('hex')}`,
     TASKCLUSTER_ROOT_URL: queue.url, AWS_ENDPOINT_URL_EC2: proxy.url, AWS_ENDPOINT_URL_PRICING: pricing.url,
     ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1',
+    // The faults follow iterations through the stored record: every iteration is written.
+    ITERATION_RECORD_MAX_AGE: '0',
     // Replicas share the process: each worker's listener on a free port, the SDK's process-wide exporter off.
     WORKER_METRICS_PORT: '0', TEMPORAL_METRICS_PORT: '0', METRICS_HOST: '127.0.0.1', ...vars,
   });

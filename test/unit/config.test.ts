@@ -31,7 +31,7 @@ test('a complete production environment gives the documented defaults', () => {
   expect(config.timing).toEqual({
     iterationIntervalMs: 30_000, inventoryIntervalMs: 60_000, spotPriceIntervalMs: 300_000,
     maxInstanceLifetimeMs: 96 * 3_600_000, registrationTimeoutMs: 30 * 60_000, capacityCooldownMs: 5 * 60_000,
-    reconcileIntervalMs: 300_000, workerShutdownGraceMs: 30_000,
+    reconcileIntervalMs: 300_000, workerShutdownGraceMs: 30_000, iterationRecordMaxAgeMs: 300_000,
   });
   expect(config.secretsKey).toEqual(Buffer.alloc(32, 1));
 });
@@ -56,6 +56,7 @@ test.each([
   ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of'],
   ['ITERATION_INTERVAL', '0', 'ITERATION_INTERVAL must be a positive number'],
   ['WORKER_SHUTDOWN_GRACE', 'thirty', 'WORKER_SHUTDOWN_GRACE must be a positive number (got "thirty")'],
+  ['ITERATION_RECORD_MAX_AGE', '-1', 'ITERATION_RECORD_MAX_AGE must be a non-negative number (got "-1")'],
   ['TRUST_PROXY', 'maybe', 'TRUST_PROXY must be true or false'],
   ['TASKCLUSTER_CLIENT_ID', 'provisioner', 'TASKCLUSTER_ACCESS_TOKEN is required when TASKCLUSTER_CLIENT_ID is set'],
   ['AWS_MAX_ATTEMPTS', 'three', 'AWS_MAX_ATTEMPTS must be an integer from 1 to 5 (got "three")'],
