@@ -101,12 +101,14 @@ async function onlyTemporalCallsAnswer503(): Promise<{ iteration: number; at: nu
 async function everyLoopResumes(beforeStop: { iteration: number; at: number }): Promise<void> {
   temporal = await startTemporalDevServer(serverOptions);
   const restartedAt = Date.now();
-  // The running loop continues its own history: its iteration numbers go on from before.
+  // The running loop continues its own history: its iteration numbers go on from before. The
+  // iteration in flight at the stop may run again under its number: its record was written by
+  // a local activity, but Temporal never saw the workflow task that ran it complete.
   const resumed = await eventually(async () => {
     const now = await lastRecorded(stack.db, RUNNING);
     return now.at > restartedAt && now;
   }, 'an iteration of the running loop after the restart', 90_000);
-  expect(resumed.iteration).toBeGreaterThan(beforeStop.iteration);
+  expect(resumed.iteration).toBeGreaterThanOrEqual(beforeStop.iteration);
   await expectConsistent(stack, RUNNING, 3, 90_000);
   // The worker type created meanwhile never got its signal: reconciliation starts its loop.
   await eventually(async () => (await lastRecorded(stack.db, CREATED_WHILE_DOWN)).iteration >= 1,
