@@ -16,7 +16,9 @@ const FAST_WORKFLOWS = '<rootDir>/test/workflows/fast/';
 
 module.exports = {
   maxWorkers: 2,
-  testTimeout: 30_000, // a global option: jest ignores it in a project
+  // A global option (jest ignores it in a project). Hooks get it too: a file's stack (its own
+  // Temporal dev server among others) may take half a minute to start on a loaded machine.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', roots: [UNIT], testMatch: ['**/*.test.ts'] },
     {
