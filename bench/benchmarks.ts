@@ -1,6 +1,7 @@
 // The benchmarks of the suite: what `npm run bench` runs and test/bench/smoke.test.ts checks.
 // Each is a script of its own (`file`, run with tsx); `figures` are the names it must print.
 import { FIGURE_NAMES as API_FLOOD_FIGURES } from './api-flood/figures';
+import { FIGURE_NAMES as DEMAND_LAUNCH_FIGURES } from './demand-launch/figures';
 import { FIGURE_NAMES as INVENTORY_PASS_FIGURES } from './inventory-pass/figures';
 import { FIGURE_NAMES as LAUNCH_PLANNER_FIGURES } from './launch-planner/figures';
 
@@ -33,5 +34,11 @@ export const BENCHMARKS: readonly Benchmark[] = [
     file: 'inventory-pass.ts',
     measures: 'statements, rows written and database time of one region inventory pass at 100, 1,000 and 10,000 instances',
     figures: INVENTORY_PASS_FIGURES,
+  },
+  {
+    name: 'demand-launch',
+    file: 'demand-launch.ts',
+    measures: 'time from Queue demand to the first RunInstances with Pulse task-pending wake-ups, against the poll alone at ITERATION_INTERVAL 30 s',
+    figures: DEMAND_LAUNCH_FIGURES,
   },
 ];

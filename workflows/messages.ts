@@ -5,6 +5,8 @@ import type { IterationReport } from '../src/domain/iteration-report';
 
 /** The definition was created or updated: run an iteration now. */
 export const definitionChangedSignal = defineSignal('definitionChanged');
+/** The Queue announced pending tasks (Pulse task-pending), or an operator asked: run an iteration now. */
+export const tasksPendingSignal = defineSignal('tasksPending');
 /** Terminate every instance of the worker type (started ones included), then carry on. */
 export const terminateAllSignal = defineSignal('terminateAll');
 /** The definition was removed: terminate everything and finish. */

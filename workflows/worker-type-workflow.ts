@@ -8,7 +8,7 @@ import type { IterationReport } from '../src/domain/iteration-report';
 import type { Observation, QueueAnswer } from '../src/domain/observation';
 import type { Cooldown } from '../src/domain/offerings';
 import { nextDeclarationAt } from '../src/domain/queue-declaration';
-import { definitionChangedSignal, lastIterationQuery, removedSignal, terminateAllSignal } from './messages';
+import { definitionChangedSignal, lastIterationQuery, removedSignal, tasksPendingSignal, terminateAllSignal } from './messages';
 import { failureKind, failureMessage, publicFailure } from './failures';
 import { describeFailure, describeReport, type LastLaunchError } from './report-details';
 import { SUMMARY } from './ui-summaries';
@@ -58,6 +58,8 @@ export async function workerTypeWorkflow(input: WorkerTypeWorkflowInput, carried
   };
   let woken = false;
   wf.setHandler(definitionChangedSignal, () => { woken = true; state.declareAt = 0; }, { description: 'Run an iteration now' });
+  // Only wakes the loop (no command of its own), so histories recorded before it replay as they were.
+  wf.setHandler(tasksPendingSignal, () => { woken = true; }, { description: 'Tasks are pending: run an iteration now' });
   wf.setHandler(removedSignal, () => { woken = true; }, { description: 'Definition removed: terminate everything and finish' });
   wf.setHandler(terminateAllSignal, () => { state.terminateAllRequests++; woken = true; }, {
     description: 'Terminate every instance of this worker type, then carry on provisioning',

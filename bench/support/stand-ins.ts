@@ -73,6 +73,7 @@ export function standInWorkflows(allowedRegions: readonly string[], calls: CallC
     },
     health: async () => { count('health'); return null; },
     ensureWorkerTypeLoop: never('ensureWorkerTypeLoop'),
+    wakeWorkerType: never('wakeWorkerType'),
     terminateAll: never('terminateAll'),
     ensureRegionLoop: never('ensureRegionLoop'),
     shutdownEverything: never('shutdownEverything'),

@@ -6,14 +6,14 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Logger } from '../logger';
 import type { EventOutbox, OutboxHook, OutboxRow } from '../db/event-outbox';
+import { backoffMs, type Backoff } from './backoff';
 import { EXCHANGES, EXCHANGE_PREFIX, messageFor, routingKeyFor } from './exchanges';
 
-export interface PublisherTiming {
+export { backoffMs };
+
+export interface PublisherTiming extends Backoff {
   /** How often the outbox is checked without a local commit (rows of replicas that died, or added elsewhere). */
   pollIntervalMs: number;
-  /** First retry delay after a failure; doubled per consecutive failure up to maxBackoffMs. */
-  initialBackoffMs: number;
-  maxBackoffMs: number;
   /** How long the broker may take to confirm a batch before the attempt counts as failed. */
   confirmTimeoutMs: number;
 }
@@ -33,12 +33,6 @@ export interface EventPublisher extends OutboxHook {
   start(): void;
   /** Waits for a drain in progress, then closes the broker connection. */
   stop(): Promise<void>;
-}
-
-/** The delay before retry number `failures` (1-based), with ±20% jitter so replicas spread out. */
-export function backoffMs(failures: number, timing: PublisherTiming, random = Math.random): number {
-  const base = Math.min(timing.maxBackoffMs, timing.initialBackoffMs * 2 ** (failures - 1));
-  return Math.round(base * (0.8 + 0.4 * random()));
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

@@ -41,6 +41,10 @@ export function createWorkerMetrics(now: () => number = Date.now) {
     ec2Calls: new Counter({ name: 'provisioner_ec2_calls_total', help: 'EC2 API calls, by outcome (ok or the failure kind)', labelNames: ['region', 'operation', 'outcome'] as const, registers }),
     ec2CallDuration: new Histogram({ name: 'provisioner_ec2_call_duration_seconds', help: 'Latency of EC2 API calls, SDK retries and pages included', labelNames: ['region', 'operation'] as const, buckets: SECONDS_BUCKETS, registers }),
     ec2Throttled: new Counter({ name: 'provisioner_ec2_throttled_calls_total', help: 'EC2 API calls refused by rate limiting', labelNames: ['region', 'operation'] as const, registers }),
+    pulseMessages: new Counter({ name: 'provisioner_pulse_task_pending_messages_total', help: 'Task-pending messages received from Pulse (src/events/task-pending-consumer.ts)', registers }),
+    pulseSignals: new Counter({ name: 'provisioner_pulse_wakeup_signals_total', help: 'Wake-up signals for pending tasks, by outcome (sent, absent: no loop, failed: retried)', labelNames: ['outcome'] as const, registers }),
+    pulseReconnects: new Counter({ name: 'provisioner_pulse_reconnects_total', help: 'Attempts to connect to Pulse again after a failure or a lost connection', registers }),
+    pulseConnected: new Gauge({ name: 'provisioner_pulse_connected', help: 'Whether the task-pending queue is consumed now (1) or not (0; the poll alone wakes the loops)', registers }),
     inventorySuccess,
     inventoryAge: new Gauge({
       name: 'provisioner_inventory_age_seconds', help: 'Seconds since the last complete inventory of the region by this worker', labelNames: ['region'] as const, registers,

@@ -12,6 +12,7 @@ import { TemporalConnectError, connectClient, connectionOptions, describeTempora
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { createWorkflowControl } from '../temporal/workflow-control';
 import { buildActivityDeps, installTemporalLogging, reconcileLoops, startWorker } from '../worker/worker';
+import { startTaskPendingWakeups } from '../events/task-pending-consumer';
 
 export interface WorkerProcessOptions {
   /** A prebuilt workflow bundle; by default the workflows are bundled at start. */
@@ -75,16 +76,22 @@ async function run(
     checks: [workerPolling(() => worker.worker.getState()), databaseCheck(createStatusRepository(db).databaseHealthy)],
   });
   await reconcile();
+  // Optional: without PULSE_URL, or while Pulse is down, the loops' poll finds demand.
+  const wakeups = config.pulseUrl === undefined ? undefined : startTaskPendingWakeups({
+    url: config.pulseUrl, provisionerId: config.provisionerId, logger, metrics: deps.metrics, wake: (workerType) => control.wakeWorkerType(workerType),
+  });
   const timer = setInterval(() => void reconcile(), config.timing.reconcileIntervalMs);
   timer.unref();
   logger.info({ temporal: describeTemporal(config.temporal) }, 'worker polling');
   return {
-    // The reconciler stops first, so no new pass starts loops while the worker drains; the
+    // The reconciler and the Pulse wake-ups stop first (unacknowledged messages go back to the
+    // queue), so no new pass starts loops while the worker drains; the
     // worker stops polling at once rather than after a pass in flight, and its running
     // activities get WORKER_SHUTDOWN_GRACE to finish (../worker/shutdown.ts).
     metricsUrl: metrics.url,
     stop: async () => {
       clearInterval(timer);
+      await wakeups?.stop();
       await Promise.all([running, worker.stop()]);
       await connection.close();
       await nativeConnection.close();

@@ -2,10 +2,11 @@
 // provisioning workflows. Calls carry a deadline so an unreachable Temporal costs seconds,
 // not a hung request.
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import type { RegionInventoryInput } from '../../workflows/region-inventory-workflow';
 import type { ShutdownResult } from '../../workflows/shutdown-everything-workflow';
 import type { WorkerTypeWorkflowInput } from '../../workflows/worker-type-workflow';
-import { definitionChangedSignal, refreshNowSignal, removedSignal, terminateAllSignal } from '../../workflows/messages';
+import { definitionChangedSignal, refreshNowSignal, removedSignal, tasksPendingSignal, terminateAllSignal } from '../../workflows/messages';
 import type { Config, Timing } from '../config';
 import { describeCauses } from '../log-errors';
 import { isTemporalUnavailable } from './errors';
@@ -37,6 +38,16 @@ export function createWorkflowControl(client: Client, settings: WorkflowSettings
       throw err;
     }
   };
+  /** Signals a running workflow; false when there is none of that id (never started, or ended). */
+  const signalIfRunning = async (workflowId: string, signal: SignalDefinition): Promise<boolean> => {
+    try {
+      await within(() => client.workflow.getHandle(workflowId).signal(signal));
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  };
   const loopInput = (workerType: string): WorkerTypeWorkflowInput => ({
     workerType, intervalMs: settings.iterationIntervalMs, allowedRegions: settings.allowedRegions, cooldownMs: settings.capacityCooldownMs,
   });
@@ -55,11 +66,7 @@ export function createWorkflowControl(client: Client, settings: WorkflowSettings
     /** Asks region loops for fresh prices and inventory now, e.g. for a definition's new instance types. */
     async refreshRegions(regions: string[]): Promise<void> {
       await Promise.all(regions.map(async (region) => {
-        try {
-          await within(() => client.workflow.getHandle(regionWorkflowId(region)).signal(refreshNowSignal));
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-        }
+        await signalIfRunning(regionWorkflowId(region), refreshNowSignal);
       }));
     },
 
@@ -70,11 +77,15 @@ export function createWorkflowControl(client: Client, settings: WorkflowSettings
 
     /** Wakes a loop whose definition was deleted, so it cleans up at once. */
     async workerTypeRemoved(workerType: string): Promise<void> {
-      try {
-        await within(() => client.workflow.getHandle(workerTypeWorkflowId(workerType)).signal(removedSignal));
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
+      await signalIfRunning(workerTypeWorkflowId(workerType), removedSignal);
+    },
+
+    /**
+     * Wakes a running loop for pending tasks (Pulse task-pending, `client wake`): `absent` when
+     * the worker type has no running loop, which this never starts (reconciliation does).
+     */
+    async wakeWorkerType(workerType: string): Promise<'sent' | 'absent'> {
+      return (await signalIfRunning(workerTypeWorkflowId(workerType), tasksPendingSignal)) ? 'sent' : 'absent';
     },
 
     async terminateAll(workerType: string): Promise<void> {

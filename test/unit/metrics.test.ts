@@ -30,6 +30,10 @@ function exercised(): WorkerMetrics {
   m.launchFailures.inc({ worker_type: 'builder', code: 'InsufficientInstanceCapacity' });
   m.queueErrors.inc({ worker_type: 'builder' });
   m.reaped.inc({ region: 'us-west-2', reason: 'zombie' });
+  m.pulseMessages.inc();
+  m.pulseSignals.inc({ outcome: 'sent' });
+  m.pulseReconnects.inc();
+  m.pulseConnected.set(1);
   m.inventoryDone('us-west-2', Date.parse('2026-01-01T00:00:30.000Z'));
   m.spotPricesRefreshed('us-west-2', [{ zone: 'us-west-2a', instanceType: 'c5.xlarge', price: 0.1 }]);
   return m;
@@ -64,7 +68,7 @@ test('every provisioner_ metric has HELP, a unit or _total where Prometheus want
     expect(text).not.toContain(CLIENT_TOKEN);
   }
   // Every metric defined was exercised above, so no label name escaped the check.
-  expect(checked).toBe(20);
+  expect(checked).toBe(24);
 });
 
 test('an iteration report sets capacity by state, the change, pending tasks, terminations, duration and lag', async () => {
