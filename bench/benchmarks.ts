@@ -2,6 +2,7 @@
 // Each is a script of its own (`file`, run with tsx); `figures` are the names it must print.
 import { FIGURE_NAMES as API_FLOOD_FIGURES } from './api-flood/figures';
 import { FIGURE_NAMES as DEMAND_LAUNCH_FIGURES } from './demand-launch/figures';
+import { FIGURE_NAMES as API_HOT_PATH_FIGURES } from './api-hot-path/figures';
 import { FIGURE_NAMES as INVENTORY_PASS_FIGURES } from './inventory-pass/figures';
 import { FIGURE_NAMES as LAUNCH_PLANNER_FIGURES } from './launch-planner/figures';
 
@@ -40,5 +41,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     file: 'demand-launch.ts',
     measures: 'time from Queue demand to the first RunInstances with Pulse task-pending wake-ups, against the poll alone at ITERATION_INTERVAL 30 s',
     figures: DEMAND_LAUNCH_FIGURES,
+  },
+  {
+    name: 'api-hot-path',
+    file: 'api-hot-path.ts',
+    measures: 'API CPU per request and throughput for getting one of 1,000 worker types, listing them and a signed '
+      + 'createSecret, against a bare Koa + pg server doing the same SQL',
+    figures: API_HOT_PATH_FIGURES,
   },
 ];

@@ -10,6 +10,7 @@ import { parseTemporal, type TemporalSettings } from './config-temporal';
 export type { TemporalSettings };
 export { parseSecretsKey };
 import { WORKER_TYPE_STABILITIES, type WorkerTypeStability } from './domain/queue-declaration';
+import { RESPONSE_CHECK_MODES, type ResponseCheckMode } from './api/response-check';
 
 /** production: api/worker roles; dev: everything local; cli: commands that only need the database. */
 export type RunMode = 'production' | 'dev' | 'cli';
@@ -60,6 +61,8 @@ export interface Config {
   timing: Timing;
   /** Authenticated write requests (PUT, POST, DELETE) a client may make per minute, over all replicas. */
   rateLimitWritesPerMinute: number;
+  /** Which answers are checked against their route's output schema (src/api/response-check.ts). */
+  apiResponseCheck: ResponseCheckMode;
   /** Folder for dev-mode state (embedded database, generated keys). */
   dataDir: string;
   /** Dev mode: port of the local root URL (the local Queue, and the API forwarded under it). */
@@ -192,6 +195,10 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const devTemporalUiPort = parsePort('DEV_TEMPORAL_UI_PORT', env.DEV_TEMPORAL_UI_PORT, 8233, problems);
   if (devTemporalPort !== 0 && devTemporalPort === devTemporalUiPort) problems.push('DEV_TEMPORAL_PORT and DEV_TEMPORAL_UI_PORT must differ');
   const rateLimitWritesPerMinute = parsePositiveInteger('RATE_LIMIT_WRITES_PER_MINUTE', env.RATE_LIMIT_WRITES_PER_MINUTE, 600, problems);
+  const apiResponseCheck = (env.API_RESPONSE_CHECK || 'sample') as ResponseCheckMode;
+  if (!RESPONSE_CHECK_MODES.includes(apiResponseCheck)) {
+    problems.push(`API_RESPONSE_CHECK must be one of ${RESPONSE_CHECK_MODES.join(', ')} (got "${apiResponseCheck}")`);
+  }
   const monitoring = parseMonitoring(env, problems);
   const pulseUrl = parsePulseUrl(env.PULSE_URL, problems);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -201,7 +208,7 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
     taskclusterRootUrl, allowedRegions, logLevel, auth, trustProxy, temporal, ec2Endpoint, pricingEndpoint, pricingRegion, pricingDisabled: false,
     awsRetry,
     awsCredentialsConfigured, queue, workerTypeStability, timing,
-    rateLimitWritesPerMinute, dataDir: env.DATA_DIR ?? '.data', devQueuePort, devTemporalPort, devTemporalUiPort, monitoring, pulseUrl,
+    rateLimitWritesPerMinute, apiResponseCheck, dataDir: env.DATA_DIR ?? '.data', devQueuePort, devTemporalPort, devTemporalUiPort, monitoring, pulseUrl,
   };
 }
 

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { createPrisma } from '../../src/db/client';
 import { createLogger } from '../../src/logger';
 import type { FromApi, MemoryPeaks, ToApi } from './api-messages';
+import { cpuMeter } from './cpu-meter';
 import { standInEc2, standInWorkflows, type CallCounts } from './stand-ins';
 
 /** How often memory is sampled: often enough to see a request's garbage, cheap enough not to matter. */
@@ -64,9 +65,11 @@ async function main(): Promise<void> {
   });
   const api = await startApiServer(services, config.port, '127.0.0.1');
   const peaks = memoryTracker(calls);
+  const cpu = cpuMeter();
   process.on('disconnect', () => process.exit(1));
   process.on('message', (msg: ToApi) => {
     if (msg.type === 'peaks') send({ type: 'peaks', ...peaks() });
+    if (msg.type === 'cpu') send({ type: 'cpu', ...cpu() });
     if (msg.type === 'stop') {
       void api.close().then(() => db.$disconnect()).then(() => process.exit(0), () => process.exit(1));
     }

@@ -3,8 +3,16 @@
 export type ToApi =
   /** Peaks since the previous `peaks` (or the start); the child then starts a new period. */
   | { type: 'peaks' }
+  /** CPU time since the previous `cpu` (or the start); the child then starts a new period. */
+  | { type: 'cpu' }
   /** Close the server gracefully (requests in flight finish) and exit 0. */
   | { type: 'stop' };
+
+/** CPU time of the server process in one period (process.cpuUsage), microseconds. */
+export interface CpuTime {
+  userMicros: number;
+  systemMicros: number;
+}
 
 export interface MemoryPeaks {
   /** Highest resident set size of the period, bytes: the kernel's VmHWM where it can be reset, else sampled. */
@@ -18,4 +26,5 @@ export interface MemoryPeaks {
 export type FromApi =
   | { type: 'ready'; url: string; allowedRegions: string[] }
   | ({ type: 'peaks' } & MemoryPeaks)
+  | ({ type: 'cpu' } & CpuTime)
   | { type: 'failed'; message: string };

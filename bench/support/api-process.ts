@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/dev/local-host';
-import type { FromApi, MemoryPeaks, ToApi } from './api-messages';
-import { exited, forkTs, nextMessage } from './child-process';
+import type { CpuTime, FromApi, MemoryPeaks, ToApi } from './api-messages';
+import { askCpu, exited, forkTs, nextMessage } from './child-process';
 
 const START_TIMEOUT_MS = 60_000;
 const PEAKS_TIMEOUT_MS = 60_000;
@@ -25,6 +25,8 @@ export interface ApiProcess {
   logFile: string;
   /** Peaks since the previous call (or the start); starts a new period. */
   peaks(): Promise<MemoryPeaks>;
+  /** CPU time of the API process since the previous call (or its start); starts a new period. */
+  cpu(): Promise<CpuTime>;
   stop(options?: { keepLog?: boolean }): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startApiProcess(databaseUrl: string, env: Record<string, s
       ask({ type: 'peaks' });
       return answer;
     },
+    cpu: () => askCpu(child),
     stop: async (options = {}) => {
       if (child.connected) ask({ type: 'stop' });
       await exited(child, STOP_GRACE_MS);

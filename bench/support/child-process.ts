@@ -59,3 +59,11 @@ export function exited(child: ChildProcess, graceMs: number): Promise<void> {
     child.once('exit', () => { clearTimeout(timer); resolve(); });
   });
 }
+
+/** Asks a server child for its CPU time of the period ending now (`cpu` of api-messages.ts). */
+export function askCpu(child: ChildProcess): Promise<{ userMicros: number; systemMicros: number }> {
+  type Cpu = { type: string; userMicros: number; systemMicros: number };
+  const answer = nextMessage<Cpu, Cpu>(child, (msg) => (msg.type === 'cpu' ? msg : undefined), 60_000);
+  child.send({ type: 'cpu' });
+  return answer.then(({ userMicros, systemMicros }) => ({ userMicros, systemMicros }));
+}

@@ -1,7 +1,7 @@
 // Turns route declarations into Koa routes. Order of checks for every request:
 // URL params (400) -> authentication, payload hash included (401) -> body (400/413/415) ->
 // scopes (403) -> write rate limit (429) -> handler, then the response is checked against
-// the declared output schema. Only authorized writes reach the rate limit, so refused
+// the declared output schema as API_RESPONSE_CHECK says (response-check.ts). Only authorized writes reach the rate limit, so refused
 // requests cannot spend anyone's budget.
 import { isIP } from 'node:net';
 import Router from '@koa/router';
@@ -12,24 +12,36 @@ import { ApiError } from './errors';
 import { enforceWriteLimit } from './rate-limit';
 import type { AuthenticatedClient, Route } from './route';
 import type { ApiServices } from './services';
+import { responseCheck, type ResponseCheck } from './response-check';
 import { schemaProblems } from './validation';
 
 export const API_PREFIXES = ['/v1', '/api/aws-provisioner/v1'];
 
+/** A route with what its requests need built once: the param patterns compiled, the response check chosen. */
+interface PreparedRoute {
+  route: Route;
+  params: { name: string; pattern: RegExp; source: string }[];
+  checkResponse: ResponseCheck;
+}
+
 export function buildRouter(routes: Route[], services: ApiServices): Router {
   const router = new Router();
-  for (const prefix of API_PREFIXES) {
-    for (const route of routes) {
+  const checkResponse = responseCheck(services.config.apiResponseCheck, services.logger);
+  for (const route of routes) {
+    const params = Object.entries(route.params).map(([name, spec]) => ({ name, pattern: new RegExp(spec.pattern), source: spec.pattern }));
+    const prepared: PreparedRoute = { route, params, checkResponse };
+    for (const prefix of API_PREFIXES) {
       const path = prefix + route.path.replace(/<([a-zA-Z]+)>/g, ':$1');
-      router[route.method](route.name + prefix, path, (ctx) => handle(route, ctx, services));
+      router[route.method](route.name + prefix, path, (ctx) => handle(prepared, ctx, services));
     }
   }
   return router;
 }
 
-async function handle(route: Route, ctx: Context, services: ApiServices): Promise<void> {
+async function handle(prepared: PreparedRoute, ctx: Context, services: ApiServices): Promise<void> {
+  const { route } = prepared;
   ctx.state.routeName = route.name;
-  const params = checkParams(route, ctx.params as Record<string, string>);
+  const params = checkParams(prepared, ctx.params as Record<string, string>);
   const client = route.scopes ? await authenticate(ctx, services) : undefined;
   const body = route.input ? await checkBody(route, ctx) : undefined;
   if (client) {
@@ -41,20 +53,17 @@ async function handle(route: Route, ctx: Context, services: ApiServices): Promis
     ctx.status = result.status ?? 204;
     return;
   }
-  if (route.output) {
-    const problems = schemaProblems(route.output, result.body, 'response');
-    if (problems.length > 0) throw new Error(`${route.name} produced an invalid response: ${problems.join('; ')}`);
-  }
+  if (route.output) prepared.checkResponse(route.name, route.output, result.body);
   ctx.status = result.status ?? 200;
   ctx.body = result.body;
 }
 
-function checkParams(route: Route, raw: Record<string, string>): Record<string, string> {
+function checkParams(prepared: PreparedRoute, raw: Record<string, string>): Record<string, string> {
   const params: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(route.params)) {
+  for (const { name, pattern, source } of prepared.params) {
     const value = raw[name] ?? '';
-    if (!new RegExp(spec.pattern).test(value)) {
-      throw new ApiError('InvalidRequestArguments', `${name}: must match ${spec.pattern}`);
+    if (!pattern.test(value)) {
+      throw new ApiError('InvalidRequestArguments', `${name}: must match ${source}`);
     }
     params[name] = value;
   }

@@ -3,6 +3,7 @@
 // client id and nonce lengths, and no client id in the table.
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
+import { sqlPool } from './client';
 
 export interface NonceStore {
   /**
@@ -27,14 +28,18 @@ export interface NonceStore {
 export function createNonceStore(db: PrismaClient, opts: { skewMs: number }): NonceStore {
   if (!(opts.skewMs > 0)) throw new RangeError('skewMs must be positive');
   const retainMs = 2 * opts.skewMs;
+  // Every signed request records its nonce: a plain statement on the pool, not through Prisma's runtime.
+  const pool = sqlPool(db);
   return {
     async seen(key, tsMs) {
       if (!Number.isSafeInteger(tsMs)) throw new RangeError('tsMs must be an integer number of milliseconds');
       const keyHash = createHash('sha256').update(key, 'utf8').digest('hex');
-      const inserted = await db.$executeRaw`
-        INSERT INTO "HawkNonce" ("keyHash", "expiresAt") VALUES (${keyHash}, ${new Date(tsMs + retainMs)})
-        ON CONFLICT ("keyHash") DO NOTHING`;
-      return inserted === 0;
+      const { rowCount } = await pool.query({
+        name: 'hawk-nonce',
+        text: 'INSERT INTO "HawkNonce" ("keyHash", "expiresAt") VALUES ($1, $2) ON CONFLICT ("keyHash") DO NOTHING',
+        values: [keyHash, new Date(tsMs + retainMs)],
+      });
+      return rowCount === 0;
     },
     async sweepExpired(now) {
       return (await db.hawkNonce.deleteMany({ where: { expiresAt: { lte: now } } })).count;

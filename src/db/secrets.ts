@@ -3,9 +3,9 @@
 // nor a log line reveals a usable token or the data behind it.
 import type { PrismaClient } from '../generated/prisma/client';
 import { jsonEqual } from '../domain/definition-compare';
+import { sqlPool } from './client';
 import { LIVE_STATES } from './ledger';
 import { SecretBox, hashToken } from './secret-box';
-import { isUniqueViolation } from './worker-types';
 
 export interface SecretPayload {
   workerType: string;
@@ -18,7 +18,14 @@ interface SecretRow { tokenHash: string; workerType: string; ciphertext: string;
 /** What instanceStarted found: the check-in registered its instance, or the secret is not tied to a launch, or nothing. */
 export type CheckIn = 'registered' | 'untied' | 'not-found';
 
+/** PostgreSQL's unique_violation, as `pg` reports it. */
+const isPgUniqueViolation = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === '23505';
+
+const INSERT = 'INSERT INTO "Secret" ("tokenHash", "workerType", ciphertext, expiration) VALUES ($1, $2, $3, $4)';
+
 export function createSecretRepository(db: PrismaClient, box: SecretBox) {
+  // createSecret's insert is a plain statement on the pool, not through Prisma's runtime.
+  const pool = sqlPool(db);
   const seal = (hash: string, p: SecretPayload) =>
     box.encrypt(JSON.stringify({ secrets: p.secrets, scopes: p.scopes }), `secret:${hash}:${p.workerType}`);
   const open = (row: SecretRow): SecretPayload => ({
@@ -31,12 +38,10 @@ export function createSecretRepository(db: PrismaClient, box: SecretBox) {
     async create(token: string, payload: SecretPayload, expiration: Date): Promise<'created' | 'unchanged' | 'conflict'> {
       const tokenHash = hashToken(token);
       try {
-        await db.secret.create({
-          data: { tokenHash, workerType: payload.workerType, ciphertext: seal(tokenHash, payload), expiration },
-        });
+        await pool.query({ name: 'secret-create', text: INSERT, values: [tokenHash, payload.workerType, seal(tokenHash, payload), expiration] });
         return 'created';
       } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
+        if (!isPgUniqueViolation(err)) throw err;
       }
       const row = await db.secret.findUnique({ where: { tokenHash } });
       if (!row) return this.create(token, payload, expiration);

@@ -1,12 +1,14 @@
 // Worker type rows <-> domain definitions. Writes are single statements, so concurrent
 // API replicas never interleave a partial definition. With an outbox, each committed change
 // also writes its Pulse event in the same transaction (see ./event-outbox.ts).
-import type { PrismaClient, WorkerType as WorkerTypeRow } from '../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
 import { Prisma } from '../generated/prisma/client';
 import type { WorkerType, WorkerTypeDefinition } from '../domain/worker-type';
 import { sameDefinition } from '../domain/definition-compare';
 import type { ExchangeName } from '../events/exchanges';
 import { OUTBOX_TRANSACTION, type OutboxHook } from './event-outbox';
+import { sqlPool } from './client';
+import { createHotReads, type DefinitionRow } from './hot-reads';
 
 export interface VersionedWorkerType { workerType: WorkerType; revision: number }
 
@@ -60,7 +62,7 @@ function toColumns(def: Required<WorkerTypeDefinition>) {
 }
 
 /** Every field is read back: `Required` makes a forgotten optional field a compile error too. */
-export function fromRow(row: WorkerTypeRow): WorkerType {
+export function fromRow(row: DefinitionRow): WorkerType {
   const workerType: Required<WorkerType> = {
     workerType: row.name,
     lastModified: row.lastModified.toISOString(),
@@ -91,6 +93,7 @@ type Writer = Prisma.TransactionClient;
  * Absent: no event is written.
  */
 export function createWorkerTypeRepository(db: PrismaClient, outbox?: OutboxHook) {
+  const hot = createHotReads(sqlPool(db));
   /** Runs the single-statement `write`; when it changed something and events are on, its event commits with it. */
   async function changing<T>(exchange: ExchangeName, name: string, write: (w: Writer) => Promise<T>, changed: (r: T) => boolean): Promise<T> {
     if (!outbox) return write(db);
@@ -104,8 +107,10 @@ export function createWorkerTypeRepository(db: PrismaClient, outbox?: OutboxHook
   }
 
   return {
+    /** A hot read (./hot-reads.ts): one statement, no Prisma runtime. */
     async get(name: string): Promise<WorkerType | null> {
-      return (await this.getVersioned(name))?.workerType ?? null;
+      const row = await hot.workerType(name);
+      return row ? fromRow(row) : null;
     },
 
     /** The worker type and its revision, which `update` compares before writing. */
@@ -116,8 +121,7 @@ export function createWorkerTypeRepository(db: PrismaClient, outbox?: OutboxHook
 
     /** The first `limit` names (all when undefined), in name order. */
     async listNames(limit?: number): Promise<string[]> {
-      const rows = await db.workerType.findMany({ select: { name: true }, orderBy: { name: 'asc' }, take: limit });
-      return rows.map((r) => r.name);
+      return hot.names(limit);
     },
 
     /** The worker type with the generation its launches record (see Instance.generation). */

@@ -5,6 +5,7 @@
 import { buildServices, startApiServer, type RunningApi } from '../../src/api/server';
 import { createPrisma, type PrismaClient } from '../../src/db/client';
 import { freePort } from '../../src/dev/local-host';
+import slugid from 'slugid';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 
 jest.setTimeout(60_000);
@@ -98,4 +99,14 @@ test('a short, plain incoming X-Request-Id is kept; anything else is replaced', 
     expect(replaced.headers.get('x-request-id')).toMatch(UUID);
   }
   expect(JSON.stringify(requestLines())).not.toContain('x'.repeat(65));
+});
+
+test('the request line holds only its safe fields: a token in the URL never reaches it', async () => {
+  const token = slugid.nice();
+  const res = await fetch(`${h.url}/v1/secret/${token}`, { method: 'DELETE' });
+  expect(res.status).toBe(204);
+  const line = requestLines().find((l) => l.route === 'removeSecret');
+  expect(line).toBeDefined();
+  expect(Object.keys(line!).sort()).toEqual(['level', 'method', 'ms', 'msg', 'requestId', 'route', 'status', 'time']);
+  expect(h.logs.join('\n')).not.toContain(token);
 });

@@ -68,7 +68,7 @@ export async function startTestEnvironment(env: Record<string, string> = {}, opt
     DATABASE_URL: database.url, ROOT_ACCESS_TOKEN: ROOT_TOKEN, SECRETS_KEY, LOG_LEVEL: 'debug',
     ALLOWED_REGIONS: TEST_REGIONS.join(','), PROVISIONER_ID: `test-${randomBytes(4).toString('hex')}`,
     TEMPORAL_ADDRESS: temporal.address, TASKCLUSTER_ROOT_URL: queue.url, AWS_ENDPOINT_URL_EC2: ec2Proxy.url,
-    AWS_ENDPOINT_URL_PRICING: pricing.url, ITERATION_INTERVAL: '2', INVENTORY_INTERVAL: '2', SPOT_PRICE_INTERVAL: '2',
+    AWS_ENDPOINT_URL_PRICING: pricing.url, API_RESPONSE_CHECK: 'all', ITERATION_INTERVAL: '2', INVENTORY_INTERVAL: '2', SPOT_PRICE_INTERVAL: '2',
     // Tests follow iterations through the stored record (`state`): every iteration is written.
     ITERATION_RECORD_MAX_AGE: '0', ...env,
   };

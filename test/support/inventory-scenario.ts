@@ -7,13 +7,13 @@
 // The region holds `size` instances of worker type `wt` with ledger rows in state pending,
 // never seen by a pass, plus 1 % each of: instances without a row (adopted), instances of a
 // worker type that does not exist (reaped as rogue), and rows whose instance is gone.
-import { PrismaPg } from '@prisma/adapter-pg';
 import { DefaultLogger } from '@temporalio/worker';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { inventoryActivities, type InventorySummary } from '../../activities/inventory';
 import { createEc2Gateway } from '../../src/aws/ec2-gateway';
 import { loadConfig } from '../../src/config';
+import { prismaOnPool } from '../../src/db/client';
 import { PrismaClient } from '../../src/generated/prisma/client';
 import type { WorkerTypeDefinition } from '../../src/domain/worker-type';
 import { instanceTags } from '../../src/domain/instance-tags';
@@ -84,7 +84,7 @@ export async function createInventoryScenario(databaseUrl: string, size: number)
   const now = Date.now();
   const extra = Math.max(1, Math.floor(size / 100));
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }), log: [{ emit: 'event', level: 'query' }] });
+  const db = prismaOnPool(databaseUrl, 10, (adapter) => new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] }));
   let counting: { statements: number; dbMs: number } | null = null;
   db.$on('query', (e) => {
     if (counting) { counting.statements += 1; counting.dbMs += e.duration; }
