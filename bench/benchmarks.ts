@@ -5,6 +5,7 @@ import { FIGURE_NAMES as DEMAND_LAUNCH_FIGURES } from './demand-launch/figures';
 import { FIGURE_NAMES as API_HOT_PATH_FIGURES } from './api-hot-path/figures';
 import { FIGURE_NAMES as INVENTORY_PASS_FIGURES } from './inventory-pass/figures';
 import { FIGURE_NAMES as LAUNCH_PLANNER_FIGURES } from './launch-planner/figures';
+import { FIGURE_NAMES as LOOP_SCALE_FIGURES } from './loop-scale/figures';
 
 export interface Benchmark {
   name: string;
@@ -48,5 +49,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     measures: 'API CPU per request and throughput for getting one of 1,000 worker types, listing them and a signed '
       + 'createSecret, against a bare Koa + pg server doing the same SQL',
     figures: API_HOT_PATH_FIGURES,
+  },
+  {
+    name: 'loop-scale',
+    file: 'loop-scale.ts',
+    measures: 'iteration gaps, skipped loops and the CPU share of one worker and of Temporal with 1,000 idle worker types '
+      + 'at the default 30 s interval',
+    figures: LOOP_SCALE_FIGURES,
   },
 ];

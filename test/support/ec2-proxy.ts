@@ -69,7 +69,7 @@ export function regionOf(headers: http.IncomingHttpHeaders, params: URLSearchPar
   return fromScope?.[1] ?? fromHost?.[1] ?? 'us-east-1';
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+export function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     req.on('data', (chunk: Buffer) => parts.push(chunk));

@@ -36,15 +36,18 @@ export function workerChildEnv(h: ApiHarness, settings: Record<string, string>):
   };
 }
 
-/** Starts a worker process and resolves once it polls; rejects with its output if it dies first. */
-export async function startWorkerChild(env: NodeJS.ProcessEnv): Promise<WorkerChild> {
+/**
+ * Starts a worker process and resolves once it polls (and has started every loop); rejects
+ * with its output if it dies first or is not ready within `readyTimeoutMs`.
+ */
+export async function startWorkerChild(env: NodeJS.ProcessEnv, readyTimeoutMs = READY_TIMEOUT_MS): Promise<WorkerChild> {
   const tsx = pathToFileURL(require.resolve('tsx')).href;
   const proc = spawn(process.execPath, ['--import', tsx, CHILD_ENTRY], { cwd: PROJECT_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   alive.add(proc);
   const output: string[] = [];
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => proc.once('exit', (code, signal) => { alive.delete(proc); resolve(signal ?? code); }));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker process not ready after ${READY_TIMEOUT_MS / 1000} s:\n${output.join('')}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new Error(`worker process not ready after ${readyTimeoutMs / 1000} s:\n${output.join('')}`)), readyTimeoutMs);
     const keep = (chunk: Buffer) => {
       output.push(chunk.toString('utf8'));
       if (output.length > 400) output.splice(0, output.length - 400);

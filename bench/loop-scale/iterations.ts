@@ -1,0 +1,58 @@
+// When each loop iterated, read back from Temporal after the window, so that nothing polls
+// the loops while they are measured. An iteration of a loop (lean iterations, the path of
+// every new loop) is the `observeIteration` local activity: its marker in the history holds
+// the time the observation completed on the worker, taken here as the iteration's time.
+// Only a workflow's current run is read: a loop that continued as new during the run loses
+// the iterations before (the note says how many loops did).
+import type { Client } from '@temporalio/client';
+import { workerTypeWorkflowId } from '../../src/temporal/names';
+
+/** Histories read at once: enough to be quick, few enough not to flood a dev server. */
+const CONCURRENCY = 8;
+const ITERATION_ACTIVITY = 'observeIteration';
+
+export interface LoopIterations {
+  workerType: string;
+  /** Epoch ms of each iteration of the current run, in order. */
+  times: number[];
+  /** Whether the current run was continued from another (earlier iterations not read). */
+  continued: boolean;
+}
+
+interface MarkerData { activity_type?: string; complete_time?: { seconds: number | string; nanos?: number } }
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+
+/** The local activity marker's own data (JSON), or undefined for other markers. */
+function markerData(event: HistoryEvent): MarkerData | undefined {
+  const attrs = event.markerRecordedEventAttributes;
+  if (attrs?.markerName !== 'core_local_activity') return undefined;
+  const bytes = attrs.details?.data?.payloads?.[0]?.data;
+  return bytes ? JSON.parse(Buffer.from(bytes).toString('utf8')) as MarkerData : undefined;
+}
+
+function iterationTime(event: HistoryEvent): number | undefined {
+  const data = markerData(event);
+  if (data?.activity_type !== ITERATION_ACTIVITY) return undefined;
+  const done = data.complete_time;
+  return done ? Number(done.seconds) * 1000 + Math.floor((done.nanos ?? 0) / 1e6) : undefined;
+}
+
+async function readLoop(client: Client, workerType: string): Promise<LoopIterations> {
+  const history = await client.workflow.getHandle(workerTypeWorkflowId(workerType)).fetchHistory();
+  const events = history.events ?? [];
+  const started = events[0]?.workflowExecutionStartedEventAttributes;
+  const times = events.map(iterationTime).filter((t): t is number => t !== undefined);
+  return { workerType, times, continued: Boolean(started?.continuedExecutionRunId) };
+}
+
+/** The iterations of every named loop, read CONCURRENCY histories at a time. */
+export async function readIterations(client: Client, workerTypes: readonly string[]): Promise<LoopIterations[]> {
+  const results: LoopIterations[] = new Array(workerTypes.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < workerTypes.length; i = next++) results[i] = await readLoop(client, workerTypes[i]!);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  return results;
+}
