@@ -81,7 +81,7 @@ export function createWorkflowControl(client: Client, settings: WorkflowSettings
     },
 
     /**
-     * Wakes a running loop for pending tasks (Pulse task-pending, `client wake`): `absent` when
+     * Wakes a running loop for pending tasks (Pulse task-pending; operators send the same signal with the `temporal` CLI): `absent` when
      * the worker type has no running loop, which this never starts (reconciliation does).
      */
     async wakeWorkerType(workerType: string): Promise<'sent' | 'absent'> {

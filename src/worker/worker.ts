@@ -20,6 +20,7 @@ import { TASK_QUEUE } from '../temporal/names';
 import { shutdownTimes } from './shutdown';
 import { installTemporalLogging } from './temporal-logging';
 import { describeWorkflowCode, workflowCode, WORKFLOWS_PATH } from './workflow-code';
+import { inParallel } from './in-parallel';
 import type { WorkflowControl } from '../temporal/workflow-control';
 
 export { WORKFLOWS_PATH };
@@ -119,10 +120,13 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
  * Idempotent (start with USE_EXISTING), so every replica may run it at start and periodically;
  * it repairs a create whose signal was lost while Temporal was down.
  */
+/** Temporal calls in flight at once while reconciling the worker type loops. */
+const RECONCILE_CONCURRENCY = 8;
+
 export async function reconcileLoops(control: WorkflowControl, db: PrismaClient, regions: string[], logger: Logger): Promise<void> {
   for (const region of regions) await control.ensureRegionLoop(region);
   const names = (await db.workerType.findMany({ select: { name: true } })).map((r) => r.name);
-  for (const name of names) await control.ensureWorkerTypeLoop(name);
+  await inParallel(names, RECONCILE_CONCURRENCY, (name) => control.ensureWorkerTypeLoop(name));
   logger.debug({ workerTypes: names.length, regions: regions.length }, 'workflow loops reconciled');
 }
 
