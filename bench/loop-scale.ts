@@ -58,6 +58,12 @@ function printFigures(loops: LoopIterations[], m: Measured, settings: LoopScaleS
   const cpu = (share: number) => `${(share * CORES * (m.window.end - m.window.start) / 1000).toFixed(1)} CPU s over ${seconds(m.window.end - m.window.start)} × ${CORES} cores`;
   figure(FIGURES.workerCpu, m.workerShare.toFixed(3), cpu(m.workerShare));
   figure(FIGURES.temporalCpu, m.temporalShare.toFixed(3), cpu(m.temporalShare));
+  const costs = loops.flatMap((l) => l.cost);
+  const spread = (values: number[]) => `median over ${values.length} iterations; p95 ${percentile(values, 95)}, max ${percentile(values, 100)}`;
+  const events = costs.map((c) => c.events);
+  const tasks = costs.map((c) => c.workflowTasks);
+  figure(FIGURES.eventsPerIteration, percentile(events, 50), spread(events));
+  figure(FIGURES.tasksPerIteration, percentile(tasks, 50), spread(tasks));
 }
 
 function printNotes(stack: Stack, loops: LoopIterations[], m: Measured): void {

@@ -9,6 +9,8 @@ export const FIGURES = {
   iterations: 'iterations-per-loop-per-interval',
   workerCpu: 'worker-cpu-share',
   temporalCpu: 'temporal-cpu-share',
+  eventsPerIteration: 'history-events-per-iteration',
+  tasksPerIteration: 'workflow-tasks-per-iteration',
 } as const;
 
 /** Every figure name, in the order they are printed. */

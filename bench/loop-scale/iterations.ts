@@ -17,6 +17,8 @@ export interface LoopIterations {
   times: number[];
   /** Whether the current run was continued from another (earlier iterations not read). */
   continued: boolean;
+  /** Per iteration after the first: history events and workflow tasks since the previous one. */
+  cost: Array<{ events: number; workflowTasks: number }>;
 }
 
 interface MarkerData { activity_type?: string; complete_time?: { seconds: number | string; nanos?: number } }
@@ -42,8 +44,16 @@ async function readLoop(client: Client, workerType: string): Promise<LoopIterati
   const history = await client.workflow.getHandle(workerTypeWorkflowId(workerType)).fetchHistory();
   const events = history.events ?? [];
   const started = events[0]?.workflowExecutionStartedEventAttributes;
-  const times = events.map(iterationTime).filter((t): t is number => t !== undefined);
-  return { workerType, times, continued: Boolean(started?.continuedExecutionRunId) };
+  const marks = events.flatMap((e, i) => { const t = iterationTime(e); return t === undefined ? [] : [{ i, t }]; });
+  return { workerType, times: marks.map((m) => m.t), continued: Boolean(started?.continuedExecutionRunId), cost: iterationCost(events, marks.map((m) => m.i)) };
+}
+
+/** What each iteration after the first added to the history: events, and completed workflow tasks among them. */
+function iterationCost(events: HistoryEvent[], marks: number[]): LoopIterations['cost'] {
+  return marks.slice(1).map((end, k) => {
+    const slice = events.slice(marks[k]! + 1, end + 1);
+    return { events: slice.length, workflowTasks: slice.filter((e) => e.workflowTaskCompletedEventAttributes).length };
+  });
 }
 
 /** The iterations of every named loop, read CONCURRENCY histories at a time. */
