@@ -150,12 +150,12 @@ async function removeThenRecreate(): Promise<void> {
   await h.provisioner().createWorkerType(WT, body);
   mark('worker type removed and created again at once');
   const old = [...booted.keys()];
+  // The ledger says 'stopping' before TerminateInstances is sent: wait for EC2 as well.
   await eventually(async () => {
     const rows = await h.db.instance.findMany({ where: { instanceId: { in: old } } });
-    return rows.every((r) => r.state === 'stopping' || r.state === 'terminated') && rows;
-  }, 'the old workers terminated', 60_000);
-  const ids = new Set((await live()).map((i) => i.id));
-  expect(old.filter((id) => ids.has(id))).toEqual([]);
+    const ids = new Set((await live()).map((i) => i.id));
+    return rows.every((r) => r.state === 'stopping' || r.state === 'terminated') && old.every((id) => !ids.has(id));
+  }, 'the old workers terminated, in the ledger and in EC2', 60_000);
   mark(`the ${old.length} workers of the removed definition terminated`);
   setPending(1);
   const fresh = await eventually(async () => { const l = await live(); return l.length === 1 && l; }, 'a launch for the new definition', 30_000);
