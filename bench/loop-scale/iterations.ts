@@ -6,6 +6,7 @@
 // the iterations before (the note says how many loops did).
 import type { Client } from '@temporalio/client';
 import { workerTypeWorkflowId } from '../../src/temporal/names';
+import { inParallel } from '../../src/worker/in-parallel';
 
 /** Histories read at once: enough to be quick, few enough not to flood a dev server. */
 const CONCURRENCY = 8;
@@ -58,11 +59,7 @@ function iterationCost(events: HistoryEvent[], marks: number[]): LoopIterations[
 
 /** The iterations of every named loop, read CONCURRENCY histories at a time. */
 export async function readIterations(client: Client, workerTypes: readonly string[]): Promise<LoopIterations[]> {
-  const results: LoopIterations[] = new Array(workerTypes.length);
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < workerTypes.length; i = next++) results[i] = await readLoop(client, workerTypes[i]!);
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  return results;
+  const results = new Map<string, LoopIterations>();
+  await inParallel(workerTypes, CONCURRENCY, async (workerType) => { results.set(workerType, await readLoop(client, workerType)); });
+  return workerTypes.map((w) => results.get(w)!);
 }

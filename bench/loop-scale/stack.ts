@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
+import { inParallel } from '../../src/worker/in-parallel';
 import { createPrisma } from '../../src/db/client';
 import { createWorkerTypeRepository } from '../../src/db/worker-types';
 import type { WorkerTypeDefinition } from '../../src/domain/worker-type';
@@ -58,11 +59,7 @@ async function createWorkerTypes(databaseUrl: string, names: string[]): Promise<
   try {
     const repo = createWorkerTypeRepository(db);
     const definition = workerTypeDefinition() as unknown as WorkerTypeDefinition;
-    let next = 0;
-    const lane = async () => {
-      for (let i = next++; i < names.length; i = next++) await repo.create(names[i]!, definition, new Date());
-    };
-    await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, lane));
+    await inParallel(names, CREATE_CONCURRENCY, async (name) => { await repo.create(name, definition, new Date()); });
   } finally {
     await db.$disconnect();
   }
