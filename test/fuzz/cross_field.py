@@ -12,14 +12,17 @@ import schemathesis
 REGION_AMIS_ENV = "FUZZ_REGION_AMIS"
 
 
-def _without_nul(value):
-    """The documented body rule no schema states: no U+0000 in any string or key."""
+def _storable(value):
+    """The documented body rules no schema states, at any depth of free-form JSON (userData,
+    secrets): no U+0000 in any string or key, and no key named `__proto__`."""
     if isinstance(value, str):
         return value.replace("\x00", "")
     if isinstance(value, list):
-        return [_without_nul(item) for item in value]
+        return [_storable(item) for item in value]
     if isinstance(value, dict):
-        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+        kept = {_storable(key): _storable(item) for key, item in value.items()}
+        kept.pop("__proto__", None)
+        return kept
     return value
 
 
@@ -74,7 +77,7 @@ def before_call(_ctx, case, **_kwargs):
     if meta is None or not meta.generation.mode.is_positive or not isinstance(case.body, dict):
         return
     # In place: schemathesis compares the body it generated with the one it sends.
-    cleaned = _without_nul(case.body)
+    cleaned = _storable(case.body)
     case.body.clear()
     case.body.update(cleaned)
     repair = REPAIRS.get(case.operation.definition.raw.get("operationId"))
