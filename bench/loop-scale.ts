@@ -92,7 +92,7 @@ async function run(settings: LoopScaleSettings, parts: { stack?: Stack; worker?:
 async function main(): Promise<void> {
   const settings = loopScaleSettings();
   note(`${SMOKE ? 'smoke run: figures mean nothing; ' : ''}${settings.workerTypes} idle worker types (spot only, 2 regions, 2 instance types), `
-    + `ITERATION_INTERVAL ${seconds(settings.intervalMs)}, one worker process; settle ${seconds(settings.settleMs)}, window ${seconds(settings.windowMs)}`);
+    + `ITERATION_INTERVAL ${seconds(settings.intervalMs)}, one worker process (WORKFLOW_CACHE_SIZE ${settings.workflowCacheSize ?? 'default'}); settle ${seconds(settings.settleMs)}, window ${seconds(settings.windowMs)}`);
   note('a loop sleeps interval × U(0.9, 1.1) between iterations: a worker that keeps up has gap ratios near 1.0 (p95 about 1.09, max about 1.1)');
   const parts: { stack?: Stack; worker?: BenchWorker } = {};
   const cleanup = async () => {

@@ -3,6 +3,7 @@
 // a problem naming the setting rather than throwing, so every problem is reported at once.
 import { REGION_REGEXP } from './domain/identifiers';
 import type { RunMode } from './config';
+import { MIN_WORKFLOW_CACHE_SIZE } from './domain/workflow-cache';
 
 const DEFAULT_REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-central-1'];
 
@@ -103,4 +104,13 @@ export function parseRegions(raw: string | undefined, problems: string[]): strin
   if (bad.length > 0) problems.push(`ALLOWED_REGIONS contains invalid region names: ${bad.join(', ')}`);
   if (new Set(regions).size !== regions.length) problems.push('ALLOWED_REGIONS lists a region more than once');
   return regions;
+}
+
+/** WORKFLOW_CACHE_SIZE: unset leaves the SDK's default (from the heap size). */
+export function parseWorkflowCacheSize(raw: string | undefined, problems: string[]): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (Number.isSafeInteger(value) && value >= MIN_WORKFLOW_CACHE_SIZE) return value;
+  problems.push(`WORKFLOW_CACHE_SIZE must be an integer of at least ${MIN_WORKFLOW_CACHE_SIZE} (got "${raw}")`);
+  return undefined;
 }

@@ -4,6 +4,7 @@
 import { PROVISIONER_ID_PATTERN } from './domain/identifiers';
 import {
   parseBoolean, parseDatabaseUrl, parseKey, parsePort, parsePositiveInteger, parsePulseUrl, parseRegions, parseSecretsKey, parseToken, parseUrl,
+  parseWorkflowCacheSize,
 } from './config-values';
 import { parseTemporal, type TemporalSettings } from './config-temporal';
 
@@ -61,6 +62,8 @@ export interface Config {
   timing: Timing;
   /** Authenticated write requests (PUT, POST, DELETE) a client may make per minute, over all replicas. */
   rateLimitWritesPerMinute: number;
+  /** Workflows one worker keeps in memory (the SDK's maxCachedWorkflows); unset: the SDK's default, from the heap size. */
+  workflowCacheSize: number | undefined;
   /** Which answers are checked against their route's output schema (src/api/response-check.ts). */
   apiResponseCheck: ResponseCheckMode;
   /** Folder for dev-mode state (embedded database, generated keys). */
@@ -195,6 +198,7 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
   const devTemporalUiPort = parsePort('DEV_TEMPORAL_UI_PORT', env.DEV_TEMPORAL_UI_PORT, 8233, problems);
   if (devTemporalPort !== 0 && devTemporalPort === devTemporalUiPort) problems.push('DEV_TEMPORAL_PORT and DEV_TEMPORAL_UI_PORT must differ');
   const rateLimitWritesPerMinute = parsePositiveInteger('RATE_LIMIT_WRITES_PER_MINUTE', env.RATE_LIMIT_WRITES_PER_MINUTE, 600, problems);
+  const workflowCacheSize = parseWorkflowCacheSize(env.WORKFLOW_CACHE_SIZE, problems);
   const apiResponseCheck = (env.API_RESPONSE_CHECK || 'sample') as ResponseCheckMode;
   if (!RESPONSE_CHECK_MODES.includes(apiResponseCheck)) {
     problems.push(`API_RESPONSE_CHECK must be one of ${RESPONSE_CHECK_MODES.join(', ')} (got "${apiResponseCheck}")`);
@@ -208,7 +212,7 @@ export function loadConfig(env: Env, mode: RunMode = 'production'): Config {
     taskclusterRootUrl, allowedRegions, logLevel, auth, trustProxy, temporal, ec2Endpoint, pricingEndpoint, pricingRegion, pricingDisabled: false,
     awsRetry,
     awsCredentialsConfigured, queue, workerTypeStability, timing,
-    rateLimitWritesPerMinute, apiResponseCheck, dataDir: env.DATA_DIR ?? '.data', devQueuePort, devTemporalPort, devTemporalUiPort, monitoring, pulseUrl,
+    rateLimitWritesPerMinute, workflowCacheSize, apiResponseCheck, dataDir: env.DATA_DIR ?? '.data', devQueuePort, devTemporalPort, devTemporalUiPort, monitoring, pulseUrl,
   };
 }
 

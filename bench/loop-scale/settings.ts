@@ -13,6 +13,8 @@ export interface LoopScaleSettings {
   windowMs: number;
   /** A folder for a CPU profile of the worker (`--cpu-prof`), or undefined for none. */
   cpuProfileDir?: string;
+  /** WORKFLOW_CACHE_SIZE of the worker, or undefined for the SDK's default. */
+  workflowCacheSize?: number;
 }
 
 function option(name: string, env: string): string | undefined {
@@ -37,5 +39,7 @@ export function loopScaleSettings(): LoopScaleSettings {
     settleMs: positive('settle', 'LOOP_SCALE_SETTLE', intervalS) * 1000,
     windowMs: positive('window', 'LOOP_SCALE_WINDOW', SMOKE ? 10 : 180) * 1000,
     cpuProfileDir: option('cpu-prof-dir', 'LOOP_SCALE_CPU_PROF_DIR'),
+    workflowCacheSize: option('workflow-cache-size', 'LOOP_SCALE_WORKFLOW_CACHE_SIZE') === undefined
+      ? undefined : Math.round(positive('workflow-cache-size', 'LOOP_SCALE_WORKFLOW_CACHE_SIZE', 0)),
   };
 }

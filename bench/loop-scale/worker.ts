@@ -24,6 +24,7 @@ export interface BenchWorker {
 export interface BenchWorkerOptions {
   intervalMs: number;
   cpuProfileDir?: string;
+  workflowCacheSize?: number;
 }
 
 export async function startBenchWorker(stackEnv: Record<string, string>, options: BenchWorkerOptions): Promise<BenchWorker> {
@@ -35,6 +36,7 @@ export async function startBenchWorker(stackEnv: Record<string, string>, options
     WORKER_METRICS_PORT: '0', TEMPORAL_METRICS_PORT: '0', METRICS_HOST: '127.0.0.1',
     // A jest run has bundled the workflows already; elsewhere the worker bundles them at start.
     ...(bundle ? { [WORKFLOW_BUNDLE_ENV]: bundle } : {}),
+    ...(options.workflowCacheSize === undefined ? {} : { WORKFLOW_CACHE_SIZE: String(options.workflowCacheSize) }),
     ...(options.cpuProfileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfileDir}` } : {}),
   }, READY_TIMEOUT_MS);
   return {

@@ -57,6 +57,7 @@ async function run(
   const worker = await startWorker({
     connection: nativeConnection, namespace: config.temporal.namespace, deps, logger,
     workflowBundle: options.workflowBundle, shutdownGraceMs: config.timing.workerShutdownGraceMs,
+    ...(config.workflowCacheSize === undefined ? {} : { workflowCacheSize: config.workflowCacheSize }),
   });
   const control = createWorkflowControl(new Client({ connection, namespace: config.temporal.namespace }), {
     allowedRegions: config.allowedRegions, ...config.timing,
@@ -66,7 +67,7 @@ async function run(
   // One pass at a time: while Temporal is unreachable a pass can outlast a short interval.
   let running: Promise<void> | undefined;
   const reconcile = () => {
-    running ??= reconcileLoops(control, db, config.allowedRegions, logger)
+    running ??= reconcileLoops(control, db, config.allowedRegions, logger, worker.cacheSize)
       .catch((err: unknown) => logger.warn({ err }, 'loop reconciliation failed; retrying later'))
       .finally(() => { running = undefined; });
     return running;

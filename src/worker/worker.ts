@@ -10,6 +10,7 @@ import { createEc2Gateway, type Ec2Gateway } from '../aws/ec2-gateway';
 import { createPricingGateway, NO_PRICE_LIST, type PricingGateway } from '../aws/pricing';
 import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
+import { workflowCacheShortfall } from '../domain/workflow-cache';
 import { createActivityRepositories } from '../db/activity-repositories';
 import { SecretBox } from '../db/secret-box';
 import type { Logger } from '../logger';
@@ -81,7 +82,12 @@ export function queueCredentials(config: Config): { clientId: string; accessToke
   return { clientId, accessToken };
 }
 
-export interface RunningWorker { worker: Worker; stop(): Promise<void> }
+export interface RunningWorker {
+  worker: Worker;
+  /** Workflows this worker keeps in memory: WORKFLOW_CACHE_SIZE, else the SDK's default. */
+  cacheSize: number;
+  stop(): Promise<void>;
+}
 
 export interface StartWorkerOptions {
   connection: NativeConnection; namespace: string; deps: ActivityDeps; logger: Logger; workflowBundle?: WorkflowBundleOption;
@@ -91,6 +97,8 @@ export interface StartWorkerOptions {
    * test workers): the SDK's defaults, activities are told to cancel at once.
    */
   shutdownGraceMs?: number;
+  /** WORKFLOW_CACHE_SIZE; omitted: the SDK's default, which it derives from the heap size. */
+  workflowCacheSize?: number;
 }
 
 export async function startWorker(opts: StartWorkerOptions): Promise<RunningWorker> {
@@ -103,10 +111,12 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
     ...code,
     showStackTraceSources: true,
     ...(opts.shutdownGraceMs === undefined ? {} : shutdownTimes(opts.shutdownGraceMs)),
+    ...(opts.workflowCacheSize === undefined ? {} : { maxCachedWorkflows: opts.workflowCacheSize }),
   });
   const running = worker.run().catch((err: unknown) => opts.logger.error({ err }, 'worker stopped with an error'));
   return {
     worker,
+    cacheSize: worker.options.maxCachedWorkflows,
     /** Stops polling at once; resolves once running tasks are done or given up on (./shutdown.ts). Never rejects. */
     stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -123,11 +133,16 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
 /** Temporal calls in flight at once while reconciling the worker type loops. */
 const RECONCILE_CONCURRENCY = 8;
 
-export async function reconcileLoops(control: WorkflowControl, db: PrismaClient, regions: string[], logger: Logger): Promise<void> {
+export async function reconcileLoops(
+  control: WorkflowControl, db: PrismaClient, regions: string[], logger: Logger, cacheSize?: number,
+): Promise<void> {
   for (const region of regions) await control.ensureRegionLoop(region);
   const names = (await db.workerType.findMany({ select: { name: true } })).map((r) => r.name);
   await inParallel(names, RECONCILE_CONCURRENCY, (name) => control.ensureWorkerTypeLoop(name));
+  const loops = names.length + regions.length;
   logger.debug({ workerTypes: names.length, regions: regions.length }, 'workflow loops reconciled');
+  const shortfall = cacheSize === undefined ? undefined : workflowCacheShortfall(loops, cacheSize);
+  if (shortfall) logger.warn({ loops, cacheSize }, shortfall);
 }
 
 export { NativeConnection };

@@ -26,7 +26,7 @@ test('a complete production environment gives the documented defaults', () => {
     queue: { rootUrl: 'https://tc.example.com' }, temporal: { address: 'temporal:7233', namespace: 'default' },
     credentialsIssuer: { clientId: 'worker-credentials', accessToken: undefined },
     awsRetry: { maxAttempts: 2, mode: 'standard' }, pricingRegion: 'us-east-1', pricingEndpoint: undefined, pricingDisabled: false,
-    workerTypeStability: 'experimental', devQueuePort: 5558, devTemporalPort: 7233, devTemporalUiPort: 8233,
+    workerTypeStability: 'experimental', workflowCacheSize: undefined, devQueuePort: 5558, devTemporalPort: 7233, devTemporalUiPort: 8233,
   });
   expect(config.timing).toEqual({
     iterationIntervalMs: 30_000, inventoryIntervalMs: 60_000, spotPriceIntervalMs: 300_000,
@@ -34,6 +34,11 @@ test('a complete production environment gives the documented defaults', () => {
     reconcileIntervalMs: 300_000, workerShutdownGraceMs: 30_000, iterationRecordMaxAgeMs: 300_000,
   });
   expect(config.secretsKey).toEqual(Buffer.alloc(32, 1));
+});
+
+test('WORKFLOW_CACHE_SIZE is the worker\'s workflow cache; unset leaves the SDK\'s default', () => {
+  expect(loadConfig({ ...production, WORKFLOW_CACHE_SIZE: '1500' }).workflowCacheSize).toBe(1500);
+  expect(loadConfig({ ...production, WORKFLOW_CACHE_SIZE: '' }).workflowCacheSize).toBeUndefined();
 });
 
 test('an empty production environment names every required variable at once', () => {
@@ -45,6 +50,9 @@ test('an empty production environment names every required variable at once', ()
 
 test.each([
   ['PORT', 'eighty', 'PORT must be an integer'],
+  ['WORKFLOW_CACHE_SIZE', '1', 'WORKFLOW_CACHE_SIZE must be an integer of at least 2 (got "1")'],
+  ['WORKFLOW_CACHE_SIZE', '2.5', 'WORKFLOW_CACHE_SIZE must be an integer of at least 2 (got "2.5")'],
+  ['WORKFLOW_CACHE_SIZE', 'lots', 'WORKFLOW_CACHE_SIZE must be an integer of at least 2'],
   ['PORT', '70000', 'PORT must be an integer between 0 and 65535'],
   ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must start with postgresql://'],
   ['ROOT_ACCESS_TOKEN', 'short', 'ROOT_ACCESS_TOKEN must be at least 22 characters'],
