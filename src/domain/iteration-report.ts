@@ -1,6 +1,7 @@
 // What one provisioning iteration of a worker type saw and did. Workflows return it, the
 // lastIteration query answers it and the status table stores it, so its JSON shape is a wire
 // format: recorded histories replay against it (test/workflows/replay.test.ts).
+import type { LedgerCapacity } from './capacity-states';
 
 export interface IterationReport {
   workerType: string;
@@ -8,7 +9,7 @@ export interface IterationReport {
   at: string;
   pendingTasks: number | null;
   queueError: string | null;
-  capacity: { running: number; pending: number; requested: number };
+  capacity: LedgerCapacity;
   change: number;
   launched: Array<{ instanceId: string; region: string; zone: string; instanceType: string; market: string }>;
   launchFailures: Array<{ region: string; zone: string; instanceType: string; market: string; code: string; message?: string }>;

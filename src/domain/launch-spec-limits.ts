@@ -17,7 +17,8 @@ export const MAX_LAUNCH_SPEC_BYTES = 16384;
 /**
  * The provisioner's bound on all of a definition's launch specifications together (one per
  * region x instance type: user data and launchSpec before base64). It bounds the answer of
- * the anonymous getLaunchSpecs (about 4/3 of this) and the work of every create and update;
+ * the anonymous getLaunchSpecs (under 3.5 times this: each slot's user data is in it once in
+ * base64 and twice as JSON) and the work of every create and update;
  * a large real fleet (30 instance types in 4 regions with 16 kB of user data each) needs 2 MiB.
  */
 export const MAX_LAUNCH_SPECS_TOTAL_BYTES = 4 * 1024 * 1024;
