@@ -13,7 +13,7 @@ import { queueActivities } from './queue';
  * Attempts at the Queue per iteration. Two at most: each may take the Queue client's whole
  * timeout, and the next iteration asks again anyway.
  */
-export const QUEUE_ATTEMPTS = 2;
+const QUEUE_ATTEMPTS = 2;
 const QUEUE_RETRY_DELAY_MS = 1_000;
 
 const delay = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); });

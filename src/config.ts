@@ -113,7 +113,7 @@ export interface Timing {
 }
 
 /** AWS_RETRY_MODE values: those of the AWS SDKs' shared settings (the JavaScript SDK runs `legacy` as `standard`). */
-export const AWS_RETRY_MODES = ['standard', 'adaptive', 'legacy'] as const;
+const AWS_RETRY_MODES = ['standard', 'adaptive', 'legacy'] as const;
 
 export interface AwsRetry {
   /** Attempts per SDK call, the first included (AWS_MAX_ATTEMPTS). */
@@ -130,10 +130,10 @@ export interface AwsRetry {
  * its 20 s request deadline (src/aws/ec2-clients.ts).
  */
 export const DEFAULT_AWS_MAX_ATTEMPTS = 2;
-export const MAX_AWS_MAX_ATTEMPTS = 5;
+const MAX_AWS_MAX_ATTEMPTS = 5;
 
 /** The regions that serve the Price List Query API. */
-export const PRICING_API_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'];
+const PRICING_API_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -30,7 +30,7 @@ export interface RegionInventoryState {
  * The on-demand refresh is a new activity in this loop's command sequence: runs recorded
  * before it replay without it (see temporal-notes, versioning).
  */
-export const ON_DEMAND_PRICES_PATCH = 'on-demand-prices';
+const ON_DEMAND_PRICES_PATCH = 'on-demand-prices';
 
 const ec2 = wf.proxyActivities<Activities>(REGION_EC2);
 const data = wf.proxyActivities<Activities>(REGION_DATA);

@@ -40,13 +40,13 @@ export function statusLine(facts: StatusFacts): string {
 }
 
 /** The status line of a finished iteration, with `lead` when something failed after it. */
-export function reportStatus(report: IterationReport | null, lastLaunchError?: LastLaunchError | null, lead?: string): string {
+function reportStatus(report: IterationReport | null, lastLaunchError?: LastLaunchError | null, lead?: string): string {
   if (!report) return lead ? `${cut(lead, STATUS_ERROR_LENGTH)} · no iteration yet` : 'No iteration yet';
   return statusLine({ lead, pendingTasks: report.pendingTasks, capacity: report.capacity, change: report.change, lastLaunchError });
 }
 
 /** The Markdown list of one iteration: what it saw and did. */
-export function reportBody(report: IterationReport): string[] {
+function reportBody(report: IterationReport): string[] {
   const c = report.capacity;
   const lines = [
     `### Iteration ${report.iteration} at ${report.at}`,

@@ -16,13 +16,13 @@ import { safeFieldsLogger } from '../logger';
 import type { ApiServices } from './services';
 
 /** The paths served here, with the route names they are counted and logged under. */
-export const MONITORING_PATHS: Record<string, string> = { '/metrics': 'metrics', '/healthz': 'healthz', '/readyz': 'readyz' };
+const MONITORING_PATHS: Record<string, string> = { '/metrics': 'metrics', '/healthz': 'healthz', '/readyz': 'readyz' };
 
 /** An incoming X-Request-Id is kept only if it is this short and plain (it lands in logs and headers). */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The request's id: the caller's X-Request-Id when it is short and safe, a fresh UUID otherwise. */
-export function requestIdFor(incoming: string | undefined): string {
+function requestIdFor(incoming: string | undefined): string {
   return incoming !== undefined && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 

@@ -163,11 +163,6 @@ function statusOf(e: ErrorShape): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** Classifies any thrown value. Pure; an Ec2Error keeps its own classification. */
-export function classifyEc2Error(err: unknown): Ec2ErrorInfo {
-  return classify(err, []);
-}
-
 /** Secrets are removed before the message is shortened, so that no part of one survives. */
 function classify(err: unknown, secrets: readonly string[]): Ec2ErrorInfo {
   const redact = (m: string): string => truncate(secrets.reduce((text, s) => (s ? text.split(s).join('[redacted]') : text), m));

@@ -52,7 +52,7 @@ export const FAILURE_SEMANTICS: Readonly<Record<FailureKind, FailureSemantics>> 
   },
 };
 
-export function isFailureKind(value: unknown): value is FailureKind {
+function isFailureKind(value: unknown): value is FailureKind {
   return typeof value === 'string' && (FAILURE_KINDS as readonly string[]).includes(value);
 }
 

@@ -29,8 +29,8 @@ const KEYS: Readonly<Record<string, JsonKind>> = { ...ORIGINAL_KEYS, ...PASS_THR
  */
 export const GENERATED_KEYS: readonly string[] = ['InstanceType', 'UserData'];
 
-/** Every key a generated launch spec may hold, in a stable order. */
-export const LAUNCH_SPEC_KEYS: readonly string[] = Object.keys(KEYS);
+/** The keys a definition's launch specs may hold, in a stable order: every key but the generated ones. */
+export const DEFINITION_KEYS: readonly string[] = Object.keys(KEYS).filter((key) => !GENERATED_KEYS.includes(key));
 
 /** The JSON type `key` must have, or undefined when it is not a launch specification key. */
 export function launchSpecKeyKind(key: string): JsonKind | undefined {

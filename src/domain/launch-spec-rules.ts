@@ -3,7 +3,7 @@
 // fix every problem from one response.
 
 import { isJsonObject } from './json';
-import { GENERATED_KEYS, jsonKindOf, launchSpecKeyKind, type JsonKind } from './launch-spec-keys';
+import { DEFINITION_KEYS, GENERATED_KEYS, jsonKindOf, launchSpecKeyKind, type JsonKind } from './launch-spec-keys';
 import type { WorkerTypeDefinition } from './worker-type';
 
 type ImageIdRule = 'forbidden' | 'required' | 'optional';
@@ -60,7 +60,7 @@ function keyProblems(spec: Record<string, unknown>, at: string): string[] {
   for (const [key, value] of Object.entries(spec)) {
     const kind = launchSpecKeyKind(key);
     if (kind === undefined) {
-      reasons.push(`${at}.${key} is not an allowed launch specification key`);
+      reasons.push(`${at}.${key} is not an allowed launch specification key (allowed: ${DEFINITION_KEYS.join(', ')})`);
     } else if (key !== 'ImageId' && !GENERATED_KEYS.includes(key) && jsonKindOf(value) !== kind) {
       reasons.push(`${at}.${key} must be ${A_KIND[kind]}`);
     }

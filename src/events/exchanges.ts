@@ -10,7 +10,7 @@ export const EXCHANGE_PREFIX = 'exchange/taskcluster-aws-provisioner/v1/';
 /** Where the message schema is served, under the API's `/v1`. */
 export const MESSAGE_SCHEMA_PATH = '/schemas/worker-type-message.json';
 
-export const WorkerTypeMessage = Type.Object({
+const WorkerTypeMessage = Type.Object({
   workerType: Type.String({ pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: 38, description: 'The worker type that changed' }),
   version: Type.Literal(1, { description: 'Message version; always 1' }),
 }, {

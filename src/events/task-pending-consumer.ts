@@ -21,7 +21,7 @@ export interface WakeupTiming extends Backoff {
   prefetch: number;
 }
 
-export const DEFAULT_WAKEUP_TIMING: WakeupTiming = { windowMs: 1_000, prefetch: 1_000, initialBackoffMs: 500, maxBackoffMs: 10_000 };
+const DEFAULT_WAKEUP_TIMING: WakeupTiming = { windowMs: 1_000, prefetch: 1_000, initialBackoffMs: 500, maxBackoffMs: 10_000 };
 
 /** `sent`, or `absent` when the worker type has no running loop; rejects when Temporal did not take the signal. */
 export type Wake = (workerType: string) => Promise<'sent' | 'absent'>;

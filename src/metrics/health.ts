@@ -11,7 +11,7 @@ export type ReadinessCheck = () => Promise<CheckResult>;
  * connection, which on a busy host takes a good part of a second; probes need a timeout
  * above this (README, Monitoring).
  */
-export const CHECK_TIMEOUT_MS = 2_000;
+const CHECK_TIMEOUT_MS = 2_000;
 
 /** Passes when `ping` resolves within CHECK_TIMEOUT_MS (a database that hangs is as unready as one that refuses). */
 export function databaseCheck(ping: () => Promise<unknown>): ReadinessCheck {

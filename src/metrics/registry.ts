@@ -79,13 +79,3 @@ export function createApiMetrics() {
     requestDuration: new Histogram({ name: 'provisioner_api_request_duration_seconds', help: 'API request latency, by route name', labelNames: ['route', 'method'] as const, buckets: SECONDS_BUCKETS, registers }),
   };
 }
-
-/** Every label name any metric of `registry` uses (for the bounded-labels check). */
-export async function labelNamesOf(registry: Registry): Promise<Map<string, string[]>> {
-  const names = new Map<string, string[]>();
-  for (const metric of await registry.getMetricsAsJSON()) {
-    const labels = new Set(metric.values.flatMap((v) => Object.keys(v.labels)));
-    names.set(metric.name, [...labels]);
-  }
-  return names;
-}

@@ -11,7 +11,7 @@ import { lazyClient } from '../temporal/connection';
 import { createWorkflowControl, type WorkflowControl } from '../temporal/workflow-control';
 
 /** A Temporal client that connects on first use, so the API starts (and answers 503s) while Temporal is down. */
-export function lazyWorkflowControl(config: Config): { control: WorkflowControl; close(): Promise<void> } {
+function lazyWorkflowControl(config: Config): { control: WorkflowControl; close(): Promise<void> } {
   const connection = lazyClient(config.temporal);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   return { control: createWorkflowControl(client, { allowedRegions: config.allowedRegions, ...config.timing }), close: () => connection.close() };

@@ -17,13 +17,13 @@ import { queueCredentials } from '../worker/worker';
 type Stop = () => Promise<void>;
 
 /** Where dev mode records the addresses of what it started, for `npm run demo`. */
-export const devEndpointsFile = (dataDir: string) => path.join(dataDir, 'dev-endpoints.json');
+const devEndpointsFile = (dataDir: string) => path.join(dataDir, 'dev-endpoints.json');
 
 /** `stops` in the order of the starts. `config` is complete: its Temporal settings point at the local dev server when one was started. */
 export interface DevServices { config: Config; databaseUrl: string; notes: string[]; stops: Stop[] }
 
 /** A dev-mode start that failed; the message names the setting to change when one helps. */
-export class DevStartError extends Error {
+class DevStartError extends Error {
   override readonly name = 'DevStartError';
 }
 

@@ -32,7 +32,7 @@ export function kindOfQueueStatus(status: number): FailureKind {
   return 'transient';
 }
 
-export function kindOfQueueFault(fault: QueueFault): FailureKind {
+function kindOfQueueFault(fault: QueueFault): FailureKind {
   return KIND_OF_FAULT[fault];
 }
 

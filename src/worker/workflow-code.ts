@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 
 /** Where `npm run build` writes the bundle: dist/workflow-bundle.js, beside dist/src. */
-export const PREBUILT_BUNDLE_PATH = path.join(__dirname, '../../workflow-bundle.js');
+const PREBUILT_BUNDLE_PATH = path.join(__dirname, '../../workflow-bundle.js');
 
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '../../workflows'));
 

@@ -1,7 +1,7 @@
 // The translation of a launch request into RunInstances input.
 import type { RunInstanceRequest } from '../../src/aws/ec2-gateway';
 import { formatPrice, runInstancesInput } from '../../src/aws/run-instances-input';
-import { LAUNCH_SPEC_KEYS, launchSpecKeyKind, type JsonKind } from '../../src/domain/launch-spec-keys';
+import { DEFINITION_KEYS, launchSpecKeyKind, type JsonKind } from '../../src/domain/launch-spec-keys';
 
 function request(overrides: Partial<RunInstanceRequest> = {}, spec: Record<string, unknown> = {}): RunInstanceRequest {
   return {
@@ -61,9 +61,9 @@ describe('runInstancesInput', () => {
 
   it('accepts every key the definition rules accept, and sends it (AddressingType and MonitoringEnabled aside)', () => {
     const sample: Record<JsonKind, unknown> = { string: 's', boolean: true, number: 1, array: [], object: {} };
-    const spec = Object.fromEntries(LAUNCH_SPEC_KEYS.map((key) => [key, sample[launchSpecKeyKind(key)!]]));
+    const spec = Object.fromEntries(DEFINITION_KEYS.map((key) => [key, sample[launchSpecKeyKind(key)!]]));
     const input = runInstancesInput(request({}, spec));
-    for (const key of LAUNCH_SPEC_KEYS.filter((k) => k !== 'AddressingType' && k !== 'MonitoringEnabled')) {
+    for (const key of DEFINITION_KEYS.filter((k) => k !== 'AddressingType' && k !== 'MonitoringEnabled')) {
       expect(input).toHaveProperty([key]);
     }
   });

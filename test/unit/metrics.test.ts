@@ -2,8 +2,19 @@
 // bounded (no instance id, token or URL ever becomes a label or a value of one), and the
 // recorders write what the facts say.
 import { ec2CallMetrics, recordIterationMetrics } from '../../src/metrics/recorders';
-import { createApiMetrics, createWorkerMetrics, labelNamesOf, type WorkerMetrics } from '../../src/metrics/registry';
+import type { Registry } from 'prom-client';
+import { createApiMetrics, createWorkerMetrics, type WorkerMetrics } from '../../src/metrics/registry';
 import type { IterationReport } from '../../src/domain/iteration-report';
+
+/** Every label name any metric of `registry` uses (for the bounded-labels check). */
+async function labelNamesOf(registry: Registry): Promise<Map<string, string[]>> {
+  const names = new Map<string, string[]>();
+  for (const metric of await registry.getMetricsAsJSON()) {
+    const labels = new Set(metric.values.flatMap((v) => Object.keys(v.labels)));
+    names.set(metric.name, [...labels]);
+  }
+  return names;
+}
 
 const INSTANCE_ID = 'i-0123456789abcdef0';
 const CLIENT_TOKEN = 'run-abc-3-0-1';

@@ -57,7 +57,7 @@ export async function getOr404(name: string, services: ApiServices) {
  * Attempts of one update before it is refused. Each lost race means another update was
  * stored in between, so a few attempts only fail under a burst of writers to one worker type.
  */
-export const UPDATE_ATTEMPTS = 5;
+const UPDATE_ATTEMPTS = 5;
 
 /**
  * Read, merge, validate and write as a compare-and-set on the read revision, so a concurrent
