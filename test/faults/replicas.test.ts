@@ -8,13 +8,14 @@
 //
 // One scenario: each step works on the worker type, instances and replicas the steps before it
 // left, so they run in this order as named steps of one test (see test/support/steps.ts).
+import { CreateKeyPairCommand } from '@aws-sdk/client-ec2';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { LIVE_STATES } from '../../src/db/ledger';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_REGIONS } from '../support/environment';
 import { eventually } from '../support/eventually';
-import { workerTypeDefinition } from '../support/fixtures';
-import { partialUpdates, withEveryChange } from '../support/partial-updates';
+import { FIXTURE_SECURITY_GROUP, workerTypeDefinition } from '../support/fixtures';
+import { PARTIAL_CHANGES, partialUpdates, withEveryChange } from '../support/partial-updates';
 import { ownedInstances, userDataOf } from '../support/moto-inspect';
 import { step } from '../support/steps';
 import { startTestTemporal } from '../support/temporal';
@@ -24,6 +25,7 @@ jest.setTimeout(720_000); // the whole scenario; each wait inside has its own bo
 
 const WT = 'replica-builder';
 const CONTESTED = 'replica-contested';
+const HELD = 'replica-held';
 const UPDATES = 6;
 
 let temporal: TestWorkflowEnvironment;
@@ -89,6 +91,32 @@ async function noLaunchTwice(): Promise<void> {
   expect(await everLaunched(WT)).toBe(4);
 }
 
+/**
+ * The lost update made certain rather than likely: an update through A is held between its
+ * read and its write (its key pair check waits on EC2, delayed by the proxy) while B stores
+ * another. Without the compare-and-set, A's write puts back the field B changed.
+ */
+async function heldUpdate(): Promise<void> {
+  await a().createWorkerType(HELD, workerTypeDefinition());
+  const key = `${stack.config.provisionerId}-held`; // moto is shared: a name no other file uses
+  await Promise.all(TEST_REGIONS.map((r) => stack.rawEc2(r).send(new CreateKeyPairCommand({ KeyName: key }))));
+  const names = (params: URLSearchParams) => [...params.values()].includes(key);
+  stack.proxy.injectDelay({ action: 'DescribeKeyPairs', ms: 5_000, times: TEST_REGIONS.length, match: names });
+  const lookups = () => stack.proxy.counts().DescribeKeyPairs ?? 0;
+  const lookupsBefore = lookups();
+  // Body 1 changes canUseOndemand, body 2 availabilityZones; each leaves the other out.
+  const [, viaB, held] = partialUpdates(3, (i) => (i === 2 ? { launchSpec: { SecurityGroups: [FIXTURE_SECURITY_GROUP], KeyName: key } } : {}));
+  let heldStored = false;
+  const heldDone = a().updateWorkerType(HELD, held).then(() => { heldStored = true; });
+  await eventually(async () => lookups() > lookupsBefore, 'the held update in its key pair check', 30_000, 20);
+  await b().updateWorkerType(HELD, viaB);
+  expect(heldStored).toBe(false); // B was stored while A was held between its read and its write
+  await heldDone;
+  const final = await b().workerType(HELD);
+  expect(final).toMatchObject({ ...PARTIAL_CHANGES[1], ...PARTIAL_CHANGES[2], launchSpec: { KeyName: key } });
+  await a().removeWorkerType(HELD);
+}
+
 async function concurrentUpdates(): Promise<void> {
   const before = (await stack.db.workerType.findUniqueOrThrow({ where: { name: WT } })).revision;
   // Some updates each change one optional field and leave the others out: an update written
@@ -138,6 +166,7 @@ async function otherReplicaCarriesOn(): Promise<void> {
 test('replicas: concurrent creates and updates, launches by two workers, one worker stopping', async () => {
   await step('the same create through both APIs at once: both succeed, one definition, one loop; different ones: one wins, one 409', concurrentCreates);
   await step('two workers provision one worker type: no launch twice', noLaunchTwice);
+  await step('an update held between its read and its write on one API while the other stores one: neither is lost', heldUpdate);
   await step('concurrent updates through both APIs: one final definition, no update lost, and the next iteration uses it', concurrentUpdates);
   await step('one worker replica stops: the other carries the loops on', otherReplicaCarriesOn);
 });
