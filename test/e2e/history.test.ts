@@ -47,7 +47,12 @@ async function failedLaunchThenLaunches(): Promise<void> {
   await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 2 }));
   h.env.queue.setPending(h.config.provisionerId, WT, 2);
   const seen = await eventually(async () => { const s = await history(); return s.launches.length >= 2 && s.launchFailures.length >= 1 && s; },
-    'two launches and a launch failure in the history', 120_000);
+    'two launches and a launch failure in the history', 120_000).catch(async (err: Error) => {
+    // What the loop saw last, so that a timeout on a loaded machine says where it stood.
+    const [s, state] = await Promise.all([history(), h.provisioner().state(WT)]);
+    throw new Error(`${err.message}; history has ${s.launches.length} launches, ${s.launchFailures.length} failures; `
+      + `last iteration: ${JSON.stringify(state.lastIteration)}; loop error: ${JSON.stringify(state.loopError)}`);
+  });
   const [failure] = seen.launchFailures;
   expect(failure).toEqual({
     at: expect.any(String), region: 'us-west-2', zone: expect.stringMatching(/^us-west-2[abc]$/), instanceType: 'c5.xlarge', market: 'spot',
