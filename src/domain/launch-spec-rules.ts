@@ -57,13 +57,19 @@ const A_KIND: Record<JsonKind, string> = {
 /** Unknown keys, keys the provisioner sets, and values of the wrong JSON type (ImageId: see imageIdProblem). */
 function keyProblems(spec: Record<string, unknown>, at: string): string[] {
   const reasons: string[] = [];
+  let refusedAny = false;
   for (const [key, value] of Object.entries(spec)) {
     const kind = launchSpecKeyKind(key);
     if (kind === undefined) {
-      reasons.push(`${at}.${key} is not an allowed launch specification key (allowed: ${DEFINITION_KEYS.join(', ')})`);
+      reasons.push(`${at}.${key} is not an allowed launch specification key`);
+      refusedAny = true;
     } else if (key !== 'ImageId' && !GENERATED_KEYS.includes(key) && jsonKindOf(value) !== kind) {
       reasons.push(`${at}.${key} must be ${A_KIND[kind]}`);
     }
+  }
+  // Once per level, however many keys it refuses: the list is long.
+  if (refusedAny) {
+    reasons.push(`${at}: the allowed launch specification keys are ${DEFINITION_KEYS.join(', ')}`);
   }
   if (spec['InstanceType'] !== undefined) {
     reasons.push(`${at}.InstanceType is not allowed; it is set from instanceTypes[].instanceType`);

@@ -14,11 +14,11 @@ const withType = (overrides: Parameters<typeof makeInstanceType>[1]): WorkerType
 const withZone = (...zones: Parameters<typeof makeZone>[]): WorkerType =>
   makeWorkerType({ availabilityZones: zones.map((args) => makeZone(...args)) });
 const AMI = { ImageId: 'ami-0aaaaaaa' };
-/** What a refused key's reason lists: the keys the README documents, in the list's order. */
-const ALLOWED = ' (allowed: ImageId, KeyName, SubnetId, KernelId, RamdiskId, SecurityGroups, SecurityGroupIds, '
+/** The reason that follows a level's refused keys: every key of src/domain/launch-spec-keys.ts but the generated two, in its order. */
+const allowedAt = (at: string) => `${at}: the allowed launch specification keys are ImageId, KeyName, SubnetId, KernelId, RamdiskId, SecurityGroups, SecurityGroupIds, `
   + 'BlockDeviceMappings, NetworkInterfaces, Placement, IamInstanceProfile, EbsOptimized, MonitoringEnabled, AddressingType, '
   + 'Monitoring, MetadataOptions, CreditSpecification, CpuOptions, HibernationOptions, EnclaveOptions, MaintenanceOptions, '
-  + 'PrivateDnsNameOptions, InstanceInitiatedShutdownBehavior, PrivateIpAddress, Ipv6AddressCount)';
+  + 'PrivateDnsNameOptions, InstanceInitiatedShutdownBehavior, PrivateIpAddress, Ipv6AddressCount';
 const NOT_AN_OBJECT = undefined as unknown as JsonObject;
 
 // Each definition breaks one rule (or two, to show that every reason is collected).
@@ -56,10 +56,11 @@ const invalid: [string, WorkerType, string[]][] = [
   ['UserData in an instance type launchSpec', withType({ launchSpec: { UserData: 'e30=' } }),
     ['instanceTypes[c3.xlarge].launchSpec.UserData is not allowed; put worker configuration in userData']],
   ['an unknown key', withGlobal({ NotAnEc2Key: 1 }),
-    ['launchSpec.NotAnEc2Key is not an allowed launch specification key' + ALLOWED]],
+    ['launchSpec.NotAnEc2Key is not an allowed launch specification key', allowedAt('launchSpec')]],
   ['a disallowed EC2 key', withType({ launchSpec: { MinCount: 2, TagSpecifications: [] } }), [
-    'instanceTypes[c3.xlarge].launchSpec.MinCount is not an allowed launch specification key' + ALLOWED,
-    'instanceTypes[c3.xlarge].launchSpec.TagSpecifications is not an allowed launch specification key' + ALLOWED,
+    'instanceTypes[c3.xlarge].launchSpec.MinCount is not an allowed launch specification key',
+    'instanceTypes[c3.xlarge].launchSpec.TagSpecifications is not an allowed launch specification key',
+    allowedAt('instanceTypes[c3.xlarge].launchSpec'),
   ]],
   ['a Placement that is not an object', withGlobal({ Placement: 'us-west-2a' }),
     ['launchSpec.Placement must be an object']],
@@ -77,9 +78,10 @@ const invalid: [string, WorkerType, string[]][] = [
     'instanceTypes[c3.xlarge].launchSpec.MetadataOptions must be an object',
   ]],
   ['names of Object.prototype members', withGlobal(JSON.parse('{"constructor": {}, "__proto__": {}, "toString": "x"}') as JsonObject), [
-    'launchSpec.constructor is not an allowed launch specification key' + ALLOWED,
-    'launchSpec.__proto__ is not an allowed launch specification key' + ALLOWED,
-    'launchSpec.toString is not an allowed launch specification key' + ALLOWED,
+    'launchSpec.constructor is not an allowed launch specification key',
+    'launchSpec.__proto__ is not an allowed launch specification key',
+    'launchSpec.toString is not an allowed launch specification key',
+    allowedAt('launchSpec'),
   ]],
   ['capacity 0', withType({ capacity: 0 }), ['instanceTypes[c3.xlarge].capacity must be a number greater than 0']],
   ['negative capacity', withType({ capacity: -1 }), ['instanceTypes[c3.xlarge].capacity must be a number greater than 0']],
