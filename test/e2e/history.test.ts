@@ -44,7 +44,10 @@ const newestFirst = (entries: Entry[]) => entries.every((e, i) => i === 0 || Dat
 async function failedLaunchThenLaunches(): Promise<void> {
   // The first RunInstances fails as EC2 fails an invalid request; every later one goes through.
   h.env.ec2Proxy.injectFault({ action: 'RunInstances', region: 'us-west-2', code: 'InvalidParameterCombination', message: INVALID_MESSAGE, times: 1 });
-  await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 2 }));
+  // us-west-2 only: with us-east-1 allowed, a loaded machine may see us-east-1's prices first and
+  // launch there, and the fault (set for us-west-2) never fires.
+  const usWest2 = (workerTypeDefinition().regions as Array<{ region: string }>).filter((r) => r.region === 'us-west-2');
+  await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 2, regions: usWest2 }));
   h.env.queue.setPending(h.config.provisionerId, WT, 2);
   const seen = await eventually(async () => { const s = await history(); return s.launches.length >= 2 && s.launchFailures.length >= 1 && s; },
     'two launches and a launch failure in the history', 120_000).catch(async (err: Error) => {
