@@ -14,6 +14,17 @@ import { startReferenceProcess, type ReferenceProcess } from './api-hot-path/ref
 import { hotRequest, storeWorkerTypes, type Target } from './api-hot-path/requests';
 
 const WORKER_TYPES = SMOKE ? 20 : 1_000;
+/** A folder for a CPU profile of the API process (`--cpu-prof`, written when it stops), or undefined. */
+const CPU_PROFILE_DIR = process.argv.find((a) => a.startsWith('--cpu-prof-dir='))?.slice('--cpu-prof-dir='.length)
+  || process.env.API_HOT_PATH_CPU_PROF_DIR || undefined;
+/** `--route=<name>` (repeatable) measures only those routes, e.g. for a profile of one; default all. */
+const ROUTES: readonly HotRoute[] = selectedRoutes(process.argv.filter((a) => a.startsWith('--route=')).map((a) => a.slice('--route='.length)));
+
+function selectedRoutes(names: string[]): readonly HotRoute[] {
+  const unknown = names.filter((n) => !(HOT_ROUTES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`unknown --route ${unknown.join(', ')}: the routes are ${HOT_ROUTES.join(', ')}`);
+  return names.length === 0 ? HOT_ROUTES : HOT_ROUTES.filter((r) => names.includes(r));
+}
 const CONCURRENCY = 8;
 /** Requests per measured run, per route; a warm-up of a fifth as many comes first (not counted). */
 const REQUESTS: Record<HotRoute, number> = SMOKE
@@ -48,7 +59,7 @@ async function run(databaseUrl: string, api: ApiProcess, reference: ReferencePro
   const bare: Server = { target: { url: reference.url }, cpu: () => reference.cpu() };
   await storeWorkerTypes(databaseUrl, WORKER_TYPES, api.allowedRegions);
   const unexpected: Record<string, number> = {};
-  for (const route of HOT_ROUTES) {
+  for (const route of ROUTES) {
     // The reference first, then the API, on the same database and the same rows.
     const referenceRun = await measure(bare, route, unexpected);
     const apiRun = await measure(ours, route, unexpected);
@@ -59,14 +70,17 @@ async function run(databaseUrl: string, api: ApiProcess, reference: ReferencePro
 
 async function main(): Promise<void> {
   note(`${SMOKE ? 'smoke run: figures mean nothing; ' : ''}${WORKER_TYPES} worker types stored; ${CONCURRENCY} keep-alive connections; `
-    + `requests per route: ${HOT_ROUTES.map((r) => `${r} ${REQUESTS[r]}`).join(', ')}; reference: bare Koa + pg, same SQL`);
+    + `requests per route: ${ROUTES.map((r) => `${r} ${REQUESTS[r]}`).join(', ')}; reference: bare Koa + pg, same SQL`);
   note('RATE_LIMIT_WRITES_PER_MINUTE=1000000 for this run (default 600): createSecret would otherwise measure 429s');
   const db = await createBenchDatabase((msg) => note(msg));
   let api: ApiProcess | undefined;
   let reference: ReferenceProcess | undefined;
   let finished = false;
   try {
-    api = await startApiProcess(db.url, { RATE_LIMIT_WRITES_PER_MINUTE: '1000000' });
+    api = await startApiProcess(db.url, {
+      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+      ...(CPU_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROFILE_DIR}` } : {}),
+    });
     reference = await startReferenceProcess(db.url);
     note(`API pid ${api.pid} at ${api.url}; reference pid ${reference.pid} at ${reference.url}`);
     await run(db.url, api, reference);
