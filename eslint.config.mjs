@@ -15,7 +15,7 @@ const folders = (...names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`]);
 const restrict = (...patterns) => ['error', { patterns: patterns.map((p) => (Array.isArray(p) ? { group: p, message: LAYOUT } : p)) }];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.tools/**', 'src/generated/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-bench/**', '.data/**', '.tools/**', 'src/generated/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

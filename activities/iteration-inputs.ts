@@ -1,13 +1,17 @@
 // Everything one provisioning iteration reads before it decides, in one call: the observation
 // (observeWorkerType) and the Queue's count of pending tasks. The loop runs it as a local
-// activity, so an idle iteration costs one workflow task and no activity task round trips.
+// activity, so an idle iteration costs one workflow task and no activity task round trips;
+// asked to, it also plans an idle iteration and records its report, saving the loop a second call.
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { FAILURE_SEMANTICS, kindOfFailureType } from '../src/domain/failure-kinds';
-import type { IterationInputs, QueueAnswer } from '../src/domain/observation';
+import { planIteration } from '../src/domain/iteration-plan';
+import { isIdlePlan, liveCooldowns, openReport, planningInput } from '../src/domain/iteration-start';
+import type { IterationInputs, Observation, QueueAnswer, SettledIteration, SettleRequest } from '../src/domain/observation';
 import type { ActivityDeps } from './deps';
 import { toActivityFailure } from './failures';
 import { observeActivities } from './observe';
 import { queueActivities } from './queue';
+import { reportActivities } from './report';
 
 /**
  * Attempts at the Queue per iteration. Two at most: each may take the Queue client's whole
@@ -32,6 +36,7 @@ function publicQueueError(failure: unknown): string {
 export function iterationInputActivities(deps: ActivityDeps) {
   const { observeWorkerType } = observeActivities(deps);
   const { countPendingTasks } = queueActivities(deps);
+  const { recordIteration } = reportActivities(deps);
 
   /** The count, or the Queue's error as text after QUEUE_ATTEMPTS (one when retrying cannot help). */
   async function pendingTasks(workerType: string): Promise<QueueAnswer> {
@@ -52,15 +57,38 @@ export function iterationInputActivities(deps: ActivityDeps) {
     }
   }
 
+  /** The idle iteration planned and recorded here, or undefined when it has work for the loop. */
+  async function settleIfIdle(workerType: string, observation: Observation, queue: QueueAnswer, req: SettleRequest): Promise<SettledIteration | undefined> {
+    const now = deps.now().getTime();
+    const memory = { cooldowns: liveCooldowns(req.memory.cooldowns, now), excessStreak: req.memory.excessStreak };
+    const input = planningInput(observation, queue, deps.settings.allowedRegions, memory, observation.onDemandQuotes ?? [], now);
+    const plan = planIteration({ ...input, exact: true });
+    if (!isIdlePlan(plan)) return undefined;
+    const report = openReport(workerType, req.iteration, now, observation, queue, req.times);
+    report.change = plan.change;
+    report.notes.push(...plan.notes);
+    try {
+      await recordIteration(report);
+    } catch (err) {
+      // As the loop treats its own record: the iteration stands, the next record catches up.
+      log.warn('could not record the iteration report', { workerType, error: err instanceof Error ? err.message : String(err) });
+    }
+    return { settled: { report, excessStreak: plan.excessStreak, ...(observation.settings ? { settings: observation.settings } : {}) } };
+  }
+
   return {
     /**
      * null when the worker type no longer exists (the Queue, asked alongside, is then ignored). A Queue that
      * gives no trustworthy answer is reported in the result, never thrown: the iteration goes
-     * on without demand data, as the Queue faults require.
+     * on without demand data, as the Queue faults require. With `settle`, an idle iteration
+     * (nothing to launch or terminate) is planned and recorded here and only its report comes
+     * back, so the loop spends one local activity on it; otherwise the inputs come back as without.
      */
-    async observeIteration(workerType: string): Promise<IterationInputs | null> {
+    async observeIteration(workerType: string, settle?: SettleRequest): Promise<IterationInputs | SettledIteration | null> {
       const [observation, queue] = await Promise.all([observeWorkerType(workerType), pendingTasks(workerType)]);
-      return observation ? { observation, ...queue } : null;
+      if (!observation) return null;
+      const settled = settle ? await settleIfIdle(workerType, observation, queue, settle) : undefined;
+      return settled ?? { observation, ...queue };
     },
   };
 }

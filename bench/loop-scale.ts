@@ -13,6 +13,7 @@ import { readIterations, type LoopIterations } from './loop-scale/iterations';
 import { loopScaleSettings, type LoopScaleSettings } from './loop-scale/settings';
 import { startStack, type Stack } from './loop-scale/stack';
 import { startBenchWorker, type BenchWorker } from './loop-scale/worker';
+import { buildService } from './support/built-service';
 import { SMOKE } from './support/options';
 import { counts, figure, note, ratio } from './support/report';
 import { percentile } from './support/stats';
@@ -76,9 +77,11 @@ function printNotes(stack: Stack, loops: LoopIterations[], m: Measured): void {
 }
 
 async function run(settings: LoopScaleSettings, parts: { stack?: Stack; worker?: BenchWorker }): Promise<void> {
+  const built = await buildService();
+  note('worker: node dist-bench/src/main.js worker (the service built as the image builds it)');
   const stack = parts.stack = await startStack(settings.workerTypes, (msg) => note(msg));
   const startedAt = Date.now();
-  const worker = parts.worker = await startBenchWorker(stack.workerEnv, settings);
+  const worker = parts.worker = await startBenchWorker(stack.workerEnv, settings, built);
   note(`the worker polled and had started every loop ${seconds(Date.now() - startedAt)} after it was started`);
   await sleep(settings.settleMs);
   const measured = await measureWindow(worker, settings);

@@ -7,7 +7,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { bundleWorkflowCode } = require('@temporalio/worker');
 
-const dist = path.join(__dirname, '..', 'dist');
+// `--dist=<dir>` bundles a build made elsewhere (tsc --outDir <dir>); the default is dist/.
+const distArg = process.argv.find((a) => a.startsWith('--dist='));
+const dist = distArg ? path.resolve(distArg.slice('--dist='.length)) : path.join(__dirname, '..', 'dist');
 const out = path.join(dist, 'workflow-bundle.js');
 
 async function main() {

@@ -6,6 +6,7 @@ import type { Activities } from '../activities';
 import type { LaunchOutcome } from '../activities/launch';
 import { planIteration, type IterationInput } from '../src/domain/iteration-plan';
 import { launchErrorChange, type IterationReport } from '../src/domain/iteration-report';
+import { liveCooldowns, openReport, planningInput, type PassTimes } from '../src/domain/iteration-start';
 import type { Observation, QueueAnswer } from '../src/domain/observation';
 import type { Offering } from '../src/domain/offerings';
 import { failureKind, failureMessage, publicFailure } from './failures';
@@ -40,6 +41,13 @@ function clientToken(iteration: number, round: number, slot: number): string {
 /** When a pass began and when it was due (ms since the epoch, workflow time), for the report. */
 export interface PassTiming { startedAt: number; plannedAt?: number }
 
+/** The report's form of a pass's timing. */
+export function passTimes(timing: PassTiming | undefined): PassTimes {
+  if (!timing) return {};
+  const startedAt = new Date(timing.startedAt).toISOString();
+  return timing.plannedAt === undefined ? { startedAt } : { startedAt, plannedAt: new Date(timing.plannedAt).toISOString() };
+}
+
 /**
  * How this pass runs: `queue` is the Queue's answer when the observation brought it (lean
  * iterations), otherwise runIteration asks; `lean` records the report with a local activity.
@@ -49,30 +57,18 @@ export interface IterationOptions { timing?: PassTiming; queue?: QueueAnswer; le
 export async function runIteration(
   input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState, obs: Observation, options: IterationOptions = {},
 ): Promise<void> {
-  const { timing } = options;
   const now = Date.now();
-  state.cooldowns = state.cooldowns.filter((c) => c.until > now);
-  const report: IterationReport = {
-    workerType: input.workerType, iteration: state.iteration, at: new Date(now).toISOString(), pendingTasks: null, queueError: null,
-    capacity: obs.capacity, change: 0, launched: [], launchFailures: [], terminated: [], notes: [],
-    ...(timing ? { startedAt: new Date(timing.startedAt).toISOString() } : {}),
-    ...(timing?.plannedAt === undefined ? {} : { plannedAt: new Date(timing.plannedAt).toISOString() }),
-  };
-  if (options.queue) {
-    Object.assign(report, options.queue);
-  } else {
+  state.cooldowns = liveCooldowns(state.cooldowns, now);
+  const report = openReport(input.workerType, state.iteration, now, obs, options.queue ?? null, passTimes(options.timing));
+  if (!options.queue) {
     try {
       report.pendingTasks = await queue.countPendingTasks.executeWithOptions({ summary: SUMMARY.countPending(input.workerType) }, [input.workerType]);
     } catch (err) {
       report.queueError = publicFailure(err);
     }
   }
-  const base: IterationInput = {
-    definition: obs.definition, pendingTasks: report.pendingTasks, capacity: { ...obs.capacity }, unregistered: obs.unstarted,
-    allowedRegions: input.allowedRegions, zones: obs.zones, spotQuotes: obs.spotQuotes,
-    onDemandQuotes: obs.onDemandQuotes ?? preStoredOnDemandQuotes(input.allowedRegions), cooldowns: state.cooldowns,
-    now, excessStreak: state.excessStreak,
-  };
+  const onDemandQuotes = obs.onDemandQuotes ?? preStoredOnDemandQuotes(input.allowedRegions);
+  const base: IterationInput = planningInput(obs, report, input.allowedRegions, state, onDemandQuotes, now);
   // Loops started before the exact planner keep the first-fit choice their history recorded.
   base.exact = wf.patched('exact-launch-selection');
   const plan = planIteration(base);

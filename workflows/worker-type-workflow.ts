@@ -5,14 +5,15 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { IterationReport } from '../src/domain/iteration-report';
-import type { Observation, QueueAnswer } from '../src/domain/observation';
+import { liveCooldowns } from '../src/domain/iteration-start';
+import type { Observation, QueueAnswer, SettledIteration, SettleRequest } from '../src/domain/observation';
 import type { Cooldown } from '../src/domain/offerings';
 import { nextDeclarationAt } from '../src/domain/queue-declaration';
 import { definitionChangedSignal, lastIterationQuery, removedSignal, tasksPendingSignal, terminateAllSignal } from './messages';
 import { failureKind, failureMessage, publicFailure } from './failures';
 import { describeFailure, describeReport, type LastLaunchError } from './report-details';
 import { SUMMARY } from './ui-summaries';
-import { runIteration, type PassTiming } from './worker-type-iteration';
+import { passTimes, runIteration, type PassTiming } from './worker-type-iteration';
 import { LOOP_DATA, LOOP_DECLARE, LOOP_EC2, LOOP_OBSERVE } from './activity-options';
 
 export interface WorkerTypeWorkflowInput {
@@ -180,8 +181,16 @@ async function provisionOnce(
     }
   }
   const lean = wf.patched('lean-iterations');
-  const observed = await survive('observation', workerType, state, () => observeForIteration(workerType, lean));
+  // Histories recorded before idle iterations were settled by the observation replay without.
+  const settle = lean && wf.patched('settle-idle-iterations')
+    ? { iteration: state.iteration + 1, memory: { cooldowns: state.cooldowns, excessStreak: state.excessStreak }, times: passTimes(timing) }
+    : undefined;
+  const observed = await survive('observation', workerType, state, () => observeForIteration(workerType, lean, settle));
   if (observed === FAILED) return 'sleep';
+  if (observed && 'settled' in observed) {
+    takeSettled(input, state, observed.settled);
+    return 'sleep';
+  }
   if (!observed) {
     const terminated = await survive('termination of the removed worker type', workerType, state,
       () => terminateAll(workerType, 'worker type removed'));
@@ -205,13 +214,27 @@ async function provisionOnce(
  * local activity, so an idle iteration is a single workflow task. Histories recorded before
  * read the observation with an activity and ask the Queue in runIteration.
  */
-async function observeForIteration(workerType: string, lean: boolean): Promise<{ observation: Observation; queue?: QueueAnswer } | null> {
+async function observeForIteration(
+  workerType: string, lean: boolean, settle?: SettleRequest,
+): Promise<{ observation: Observation; queue?: QueueAnswer } | SettledIteration | null> {
   if (!lean) {
     const observation = await data.observeWorkerType.executeWithOptions({ summary: SUMMARY.observe(workerType) }, [workerType]);
     return observation && { observation };
   }
-  const inputs = await local.observeIteration.executeWithOptions({ summary: SUMMARY.observe(workerType) }, [workerType]);
-  return inputs && { observation: inputs.observation, queue: { pendingTasks: inputs.pendingTasks, queueError: inputs.queueError } };
+  const args: [string, SettleRequest?] = settle ? [workerType, settle] : [workerType];
+  const inputs = await local.observeIteration.executeWithOptions({ summary: SUMMARY.observe(workerType) }, args);
+  if (!inputs || 'settled' in inputs) return inputs;
+  return { observation: inputs.observation, queue: { pendingTasks: inputs.pendingTasks, queueError: inputs.queueError } };
+}
+
+/** An idle iteration the observation settled: the loop takes its state and report as runIteration would have left them. */
+function takeSettled(input: WorkerTypeWorkflowInput, state: WorkerTypeLoopState, settled: SettledIteration['settled']): void {
+  if (settled.settings) Object.assign(input, settled.settings);
+  state.iteration++;
+  state.cooldowns = liveCooldowns(state.cooldowns, Date.now());
+  state.excessStreak = settled.excessStreak;
+  state.lastReport = settled.report;
+  wf.setCurrentDetails(describeReport(state.lastReport, state.lastLaunchError));
 }
 
 function terminateAll(workerType: string, reason: string): Promise<number> {

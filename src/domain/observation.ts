@@ -1,6 +1,8 @@
 // What one provisioning iteration reads before it decides (observeWorkerType). Workflow
 // state: its JSON shape is a wire format that recorded histories replay against.
 import type { LedgerCapacity } from './capacity-states';
+import type { IterationReport } from './iteration-report';
+import type { LoopMemory, PassTimes } from './iteration-start';
 import type { UnregisteredInstance } from './iteration-plan';
 import type { OnDemandQuote, SpotQuote } from './offerings';
 import type { PlanningDefinition } from './planning-definition';
@@ -38,4 +40,23 @@ export interface QueueAnswer {
  */
 export interface IterationInputs extends QueueAnswer {
   observation: Observation;
+}
+
+/**
+ * The loop's request that observeIteration settle the iteration itself when it is idle: the
+ * number the iteration will have, what the plan reads of the loop's state, and the pass's times.
+ */
+export interface SettleRequest {
+  iteration: number;
+  memory: LoopMemory;
+  times: PassTimes;
+}
+
+/**
+ * An idle iteration observeIteration planned and recorded itself (nothing to launch or
+ * terminate): its report, the excess streak it leaves, and the worker's settings, as the loop
+ * would have taken them from the observation.
+ */
+export interface SettledIteration {
+  settled: { report: IterationReport; excessStreak: number; settings?: Observation['settings'] };
 }

@@ -37,12 +37,24 @@ export function workerChildEnv(h: ApiHarness, settings: Record<string, string>):
 }
 
 /**
+ * What to run: by default ./worker-child.ts under tsx, ready at READY_LINE. `built` runs a
+ * compiled entry (`node <mainJs> worker`, as the image does), ready at its "worker polling" log line.
+ */
+export interface WorkerChildCommand { built?: { mainJs: string } }
+
+/** The built worker logs this once it polls and has started every loop (src/processes/worker-process.ts). */
+const BUILT_READY_LINE = '"msg":"worker polling"';
+
+/**
  * Starts a worker process and resolves once it polls (and has started every loop); rejects
  * with its output if it dies first or is not ready within `readyTimeoutMs`.
  */
-export async function startWorkerChild(env: NodeJS.ProcessEnv, readyTimeoutMs = READY_TIMEOUT_MS): Promise<WorkerChild> {
-  const tsx = pathToFileURL(require.resolve('tsx')).href;
-  const proc = spawn(process.execPath, ['--import', tsx, CHILD_ENTRY], { cwd: PROJECT_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startWorkerChild(
+  env: NodeJS.ProcessEnv, readyTimeoutMs = READY_TIMEOUT_MS, command: WorkerChildCommand = {},
+): Promise<WorkerChild> {
+  const args = command.built ? [command.built.mainJs, 'worker'] : ['--import', pathToFileURL(require.resolve('tsx')).href, CHILD_ENTRY];
+  const readyLine = command.built ? BUILT_READY_LINE : READY_LINE;
+  const proc = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   alive.add(proc);
   const output: string[] = [];
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => proc.once('exit', (code, signal) => { alive.delete(proc); resolve(signal ?? code); }));
@@ -51,7 +63,7 @@ export async function startWorkerChild(env: NodeJS.ProcessEnv, readyTimeoutMs = 
     const keep = (chunk: Buffer) => {
       output.push(chunk.toString('utf8'));
       if (output.length > 400) output.splice(0, output.length - 400);
-      if (chunk.toString('utf8').includes(READY_LINE)) { clearTimeout(timer); resolve(); }
+      if (chunk.toString('utf8').includes(readyLine)) { clearTimeout(timer); resolve(); }
     };
     proc.stdout!.on('data', keep);
     proc.stderr!.on('data', keep);
