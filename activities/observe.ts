@@ -1,6 +1,6 @@
 // Reads everything one provisioning iteration needs, in one activity: the definition, the
 // ledger's capacity, instances that could be scaled down, zones, recent spot prices and the
-// stored on-demand prices of its types in its regions.
+// stored on-demand prices of its types in its regions: two statements, the definition and the rest.
 // No EC2 calls: regions are read by the region inventory loops only.
 import type { Observation } from '../src/domain/observation';
 import { planningView } from '../src/domain/planning-definition';
@@ -10,7 +10,7 @@ import type { ActivityDeps } from './deps';
 export type { Observation };
 
 export function observeActivities(deps: ActivityDeps) {
-  const { ledger, workerTypes, regionStatus, spotPrices, onDemandPrices } = deps.repos;
+  const { workerTypes, observationReads } = deps.repos;
   return {
     /** null when the worker type no longer exists. */
     async observeWorkerType(workerType: string): Promise<Observation | null> {
@@ -20,16 +20,12 @@ export function observeActivities(deps: ActivityDeps) {
       const regions = definition.regions.map((r) => r.region).filter((r) => deps.settings.allowedRegions.includes(r));
       const types = definition.instanceTypes.map((t) => t.instanceType);
       const now = deps.now().getTime();
-      const since = new Date(now - deps.settings.spotPriceMaxAgeMs);
-      const [capacity, unstarted, zones, spotQuotes, onDemandQuotes] = await Promise.all([
-        ledger.capacity(workerType),
-        ledger.unregistered(workerType),
-        regionStatus.zones(regions),
-        spotPrices.recent(regions, types, since),
-        onDemandPrices.recent(regions, types, new Date(now - deps.settings.onDemandPriceMaxAgeMs)),
-      ]);
+      const { capacity, unregistered, zones, spotQuotes, onDemandQuotes } = await observationReads.read({
+        workerType, regions, instanceTypes: types,
+        spotSince: new Date(now - deps.settings.spotPriceMaxAgeMs), onDemandSince: new Date(now - deps.settings.onDemandPriceMaxAgeMs),
+      });
       return {
-        definition, capacity, unstarted, zones, spotQuotes, onDemandQuotes,
+        definition, capacity, unstarted: unregistered, zones, spotQuotes, onDemandQuotes,
         settings: {
           intervalMs: deps.settings.loop.iterationIntervalMs, cooldownMs: deps.settings.loop.capacityCooldownMs,
           allowedRegions: [...deps.settings.allowedRegions],

@@ -3,7 +3,6 @@
 // in flight is always counted, and a retried launch finds its own reservation.
 import type { Instance, PrismaClient } from '../generated/prisma/client';
 import { addCapacity, ledgerState, NO_CAPACITY, type LedgerCapacity, type LedgerState } from '../domain/capacity-states';
-import type { UnregisteredInstance } from '../domain/iteration-plan';
 
 export type { LedgerState };
 /** States that hold (or may soon hold) capacity. */
@@ -63,14 +62,6 @@ export function createLedger(db: PrismaClient) {
 
     /** Capacity of every worker type with live instances; terminated and stopping instances do not count. */
     capacities: (): Promise<Record<string, LedgerCapacity>> => capacityByWorkerType(db),
-
-    /** Live instances that have not registered: the only candidates for scale-down (see mayScaleDown). */
-    async unregistered(workerType: string): Promise<UnregisteredInstance[]> {
-      const rows = await db.instance.findMany({
-        where: { workerType, state: { in: ['pending', 'running'] }, registered: null, instanceId: { not: null } },
-      });
-      return rows.map((r) => ({ instanceId: r.instanceId!, region: r.region, capacity: r.capacity, price: r.price, launchedAt: r.launched.getTime() }));
-    },
 
     /** Live instances of a worker type that EC2 can be asked to terminate. */
     async liveInstances(workerType: string): Promise<Array<{ instanceId: string; region: string }>> {

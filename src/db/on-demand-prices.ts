@@ -1,7 +1,6 @@
 // On-demand list prices per region and instance type, written by each region's daily refresh
-// (activities/prices.ts) and read by every iteration.
+// (activities/prices.ts) and read by every iteration (./observation-reads.ts).
 import type { PrismaClient } from '../generated/prisma/client';
-import type { OnDemandQuote } from '../domain/offerings';
 
 export function createOnDemandPriceRepository(db: PrismaClient) {
   return {
@@ -18,15 +17,6 @@ export function createOnDemandPriceRepository(db: PrismaClient) {
     async pricedTypes(region: string): Promise<string[]> {
       const rows = await db.onDemandPrice.findMany({ where: { region }, select: { instanceType: true } });
       return rows.map((r) => r.instanceType);
-    },
-
-    /** Prices of these instance types in these regions fetched at `since` or later. */
-    async recent(regions: readonly string[], instanceTypes: readonly string[], since: Date): Promise<OnDemandQuote[]> {
-      const rows = await db.onDemandPrice.findMany({
-        where: { region: { in: [...regions] }, instanceType: { in: [...instanceTypes] }, fetchedAt: { gte: since } },
-        orderBy: [{ region: 'asc' }, { instanceType: 'asc' }],
-      });
-      return rows.map((p) => ({ region: p.region, instanceType: p.instanceType, price: p.usdPerHour }));
     },
 
     /** Every stored price with its fetch time, for operators (region, then type). */

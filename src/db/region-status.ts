@@ -1,5 +1,5 @@
 // The health of each region's inventory loop (read for backendStatus by ./status.ts) and the
-// zones its price refresh found (read by every iteration).
+// zones its price refresh found (read by every iteration, ./observation-reads.ts).
 import type { PrismaClient } from '../generated/prisma/client';
 
 export function createRegionStatusRepository(db: PrismaClient) {
@@ -15,12 +15,6 @@ export function createRegionStatusRepository(db: PrismaClient) {
 
     async recordError(region: string, error: string): Promise<void> {
       await db.regionStatus.upsert({ where: { region }, create: { region, lastError: error }, update: { lastError: error } });
-    },
-
-    /** Availability zones per region, for the regions that have had a price refresh. */
-    async zones(regions: readonly string[]): Promise<Record<string, string[]>> {
-      const rows = await db.regionStatus.findMany({ where: { region: { in: [...regions] } }, select: { region: true, zones: true } });
-      return Object.fromEntries(rows.map((r) => [r.region, r.zones]));
     },
   };
 }

@@ -1,5 +1,5 @@
 // The latest spot price per offering, written by each region's price refresh and read by
-// every iteration.
+// every iteration (./observation-reads.ts).
 import type { PrismaClient } from '../generated/prisma/client';
 import type { SpotQuote } from '../domain/offerings';
 
@@ -22,14 +22,6 @@ export function createSpotPriceRepository(db: PrismaClient) {
         db.spotPrice.deleteMany({ where: { region, fetchedAt: { lt: at } } }),
         db.regionStatus.upsert({ where: { region }, create: { region, zones, pricesRefreshedAt: at }, update: { zones, pricesRefreshedAt: at } }),
       ]);
-    },
-
-    /** Prices of these instance types in these regions fetched at `since` or later. */
-    async recent(regions: readonly string[], instanceTypes: readonly string[], since: Date): Promise<SpotQuote[]> {
-      const rows = await db.spotPrice.findMany({
-        where: { region: { in: [...regions] }, instanceType: { in: [...instanceTypes] }, fetchedAt: { gte: since } },
-      });
-      return rows.map((p) => ({ region: p.region, zone: p.zone, instanceType: p.instanceType, price: p.price }));
     },
   };
 }

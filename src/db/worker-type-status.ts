@@ -1,12 +1,31 @@
 // What each worker type's loop recorded: its last iteration report and its last failure
 // (read for `state`, summaries and backendStatus by ./status.ts).
 import type { PrismaClient } from '../generated/prisma/client';
+import { sqlPool } from './client';
 import type { IterationReport, LaunchErrorChange } from '../domain/iteration-report';
 
 /** Report fields that differ between passes that saw and did the same. */
 const PASS_FIELDS = ['iteration', 'at', 'startedAt', 'plannedAt'];
 
+// Every loop runs this every interval: plain SQL on the pool under Prisma's adapter
+// (./client.ts sqlPool), prepared once per connection. $9: the iteration changes the launch
+// error; $10: it sets lastErrorAt; $11: the age in ms after which an unchanged report is written again.
+const RECORD_ITERATION = `
+  INSERT INTO "WorkerTypeStatus" AS s ("workerType", "iteration", "lastIterationAt", "pendingTasks", "queueError", "report",
+    "lastLaunchError", "lastErrorAt", "loopError", "loopErrorAt")
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, NULL, NULL)
+  ON CONFLICT ("workerType") DO UPDATE SET
+    "iteration" = EXCLUDED."iteration", "lastIterationAt" = EXCLUDED."lastIterationAt",
+    "pendingTasks" = EXCLUDED."pendingTasks", "queueError" = EXCLUDED."queueError", "report" = EXCLUDED."report",
+    "lastLaunchError" = CASE WHEN $9::boolean THEN EXCLUDED."lastLaunchError" ELSE s."lastLaunchError" END,
+    "lastErrorAt" = CASE WHEN $10::boolean THEN EXCLUDED."lastErrorAt" ELSE s."lastErrorAt" END,
+    "loopError" = NULL, "loopErrorAt" = NULL
+  WHERE $9::boolean OR s."loopError" IS NOT NULL
+    OR s."lastIterationAt" <= EXCLUDED."lastIterationAt" - $11::float8 * INTERVAL '1 millisecond'
+    OR (s."report" - $12::text[]) IS DISTINCT FROM (EXCLUDED."report" - $12::text[])`;
+
 export function createWorkerTypeStatusRepository(db: PrismaClient) {
+  const pool = sqlPool(db);
   return {
     /**
      * Stores the report (an upsert by worker type) and clears the loop's failure, unless the
@@ -16,23 +35,16 @@ export function createWorkerTypeStatusRepository(db: PrismaClient) {
      * row every `maxAgeMs`, not every iteration. True when the row was written.
      */
     async recordIteration(report: IterationReport, launchError: LaunchErrorChange | null, maxAgeMs = 0): Promise<boolean> {
-      const at = new Date(report.at);
       const setsError = launchError !== null && 'lastErrorAt' in launchError;
-      const written = await db.$executeRaw`
-        INSERT INTO "WorkerTypeStatus" AS s ("workerType", "iteration", "lastIterationAt", "pendingTasks", "queueError", "report",
-          "lastLaunchError", "lastErrorAt", "loopError", "loopErrorAt")
-        VALUES (${report.workerType}, ${report.iteration}, ${at}, ${report.pendingTasks}, ${report.queueError},
-          ${JSON.stringify(report)}::jsonb, ${launchError?.lastLaunchError ?? null}, ${setsError ? new Date(launchError.lastErrorAt) : null}, NULL, NULL)
-        ON CONFLICT ("workerType") DO UPDATE SET
-          "iteration" = EXCLUDED."iteration", "lastIterationAt" = EXCLUDED."lastIterationAt",
-          "pendingTasks" = EXCLUDED."pendingTasks", "queueError" = EXCLUDED."queueError", "report" = EXCLUDED."report",
-          "lastLaunchError" = CASE WHEN ${launchError !== null}::boolean THEN EXCLUDED."lastLaunchError" ELSE s."lastLaunchError" END,
-          "lastErrorAt" = CASE WHEN ${setsError}::boolean THEN EXCLUDED."lastErrorAt" ELSE s."lastErrorAt" END,
-          "loopError" = NULL, "loopErrorAt" = NULL
-        WHERE ${launchError !== null}::boolean OR s."loopError" IS NOT NULL
-          OR s."lastIterationAt" <= EXCLUDED."lastIterationAt" - ${maxAgeMs}::float8 * INTERVAL '1 millisecond'
-          OR (s."report" - ${PASS_FIELDS}::text[]) IS DISTINCT FROM (EXCLUDED."report" - ${PASS_FIELDS}::text[])`;
-      return written > 0;
+      const { rowCount } = await pool.query({
+        name: 'record-iteration', text: RECORD_ITERATION,
+        values: [
+          report.workerType, report.iteration, new Date(report.at), report.pendingTasks, report.queueError, JSON.stringify(report),
+          launchError?.lastLaunchError ?? null, setsError ? new Date(launchError.lastErrorAt) : null,
+          launchError !== null, setsError, maxAgeMs, PASS_FIELDS,
+        ],
+      });
+      return (rowCount ?? 0) > 0;
     },
 
     /** Before the first iteration the row is created with iteration 0, which `state` reports as no iteration yet. */
