@@ -1,9 +1,9 @@
 // End to end, graceful shutdown of the worker role: the worker runs as its own OS process,
 // started and stopped by the production code (src/processes/roles.ts), and gets SIGTERM
 // while a launch waits on RunInstances, which the EC2 proxy holds. With a grace period longer
-// than the hold, the launch finishes and is recorded, no activity starts after the signal,
-// and the process exits 0 within the grace period plus the force margin. The negative
-// control, a grace period of 1 ms, runs the same scenario and the launch is cancelled.
+// than the hold, the launch finishes and is recorded, no activity starts once the worker has
+// closed its polls, and the process exits 0 within the grace period plus the force margin.
+// The negative control, a grace period of 1 ms, runs the same scenario and the launch is cancelled.
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { LIVE_STATES } from '../../src/db/ledger';
@@ -22,6 +22,8 @@ jest.setTimeout(180_000);
 const HOLD_MS = 4_000;
 const GRACE_MS = 10_000;
 const FAST = { ITERATION_INTERVAL: '1', INVENTORY_INTERVAL: '1', SPOT_PRICE_INTERVAL: '1' };
+/** How long after the worker logs "shutting down" a poll that was open may still be handed a task. */
+const POLL_CLOSE_MS = 250;
 
 let h: ApiHarness;
 
@@ -99,11 +101,12 @@ test('SIGTERM during a launch: the launch finishes and is recorded, nothing new 
   expect(LIVE_STATES).toContain(rows[0]!.state);
   expect(await instancesInMoto(wt)).toEqual([rows[0]!.instanceId]);
   // The list sees the held launch's attempt (so it is not vacuous), and nothing that started
-  // once the worker handled the signal (a task dispatched in the instant before is no fault).
+  // once the worker had closed its polls: the server may still hand a task to a poll that was
+  // open when the signal came, in the moment it takes to cancel it, and that is no fault.
   const starts = await activityStarts();
   expect(starts).toContainEqual({ workflowId: workerTypeWorkflowId(wt), type: 'launchInstance', at: expect.any(Number) });
   expect(stoppingAt - signalledAt).toBeLessThan(1_000);
-  expect(starts.filter((s) => s.at > stoppingAt)).toEqual([]);
+  expect(starts.filter((s) => s.at > stoppingAt + POLL_CLOSE_MS)).toEqual([]);
 });
 
 test('negative control: with a grace period of 1 ms the same launch is cancelled, and the ledger never learns its instance', async () => {
