@@ -1,7 +1,8 @@
 // The one worker of a run: the real worker role as a process of its own, as the image runs
 // it (`node dist-bench/src/main.js worker` on the prebuilt workflow bundle, see
-// ../support/built-service.ts), so that its CPU time is its alone and is production's. It starts every loop of the database's worker types (reconcileLoops) before it
-// reports ready. With a profile folder it runs under `--cpu-prof`, written when it exits.
+// ../support/built-service.ts), so that its CPU time is its alone and is production's. It
+// starts every loop of the database's worker types (reconcileLoops) before it reports ready.
+// With a profile folder it runs under `--cpu-prof`, written when it exits.
 //
 // Contract: stop() asks it to stop as production does (SIGTERM: the profile is written),
 // SIGKILLs it after STOP_GRACE_MS, and resolves once it is gone; it never rejects.
