@@ -4,8 +4,7 @@
 // asked to, it also plans an idle iteration and records its report, saving the loop a second call.
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { FAILURE_SEMANTICS, kindOfFailureType } from '../src/domain/failure-kinds';
-import { planIteration } from '../src/domain/iteration-plan';
-import { isIdlePlan, liveCooldowns, openReport, planningInput } from '../src/domain/iteration-start';
+import { settleIdleIteration } from '../src/domain/iteration-start';
 import type { IterationInputs, Observation, QueueAnswer, SettledIteration, SettleRequest } from '../src/domain/observation';
 import type { ActivityDeps } from './deps';
 import { toActivityFailure } from './failures';
@@ -59,21 +58,15 @@ export function iterationInputActivities(deps: ActivityDeps) {
 
   /** The idle iteration planned and recorded here, or undefined when it has work for the loop. */
   async function settleIfIdle(workerType: string, observation: Observation, queue: QueueAnswer, req: SettleRequest): Promise<SettledIteration | undefined> {
-    const now = deps.now().getTime();
-    const memory = { cooldowns: liveCooldowns(req.memory.cooldowns, now), excessStreak: req.memory.excessStreak };
-    const input = planningInput(observation, queue, deps.settings.allowedRegions, memory, observation.onDemandQuotes ?? [], now);
-    const plan = planIteration({ ...input, exact: true });
-    if (!isIdlePlan(plan)) return undefined;
-    const report = openReport(workerType, req.iteration, now, observation, queue, req.times);
-    report.change = plan.change;
-    report.notes.push(...plan.notes);
+    const settled = settleIdleIteration(workerType, observation, queue, req, deps.settings.allowedRegions, deps.now().getTime());
+    if (!settled) return undefined;
     try {
-      await recordIteration(report);
+      await recordIteration(settled.report);
     } catch (err) {
       // As the loop treats its own record: the iteration stands, the next record catches up.
       log.warn('could not record the iteration report', { workerType, error: err instanceof Error ? err.message : String(err) });
     }
-    return { settled: { report, excessStreak: plan.excessStreak, ...(observation.settings ? { settings: observation.settings } : {}) } };
+    return { settled };
   }
 
   return {

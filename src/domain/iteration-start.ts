@@ -2,9 +2,9 @@
 // begins with. Shared by the loop (workflows/worker-type-iteration.ts) and by the observation
 // activity that settles an idle iteration itself (activities/iteration-inputs.ts), so that a
 // settled iteration plans and reports exactly as the loop would have.
-import type { IterationInput, IterationPlan } from './iteration-plan';
+import { planIteration, type IterationInput, type IterationPlan } from './iteration-plan';
 import type { IterationReport } from './iteration-report';
-import type { Observation, QueueAnswer } from './observation';
+import type { Observation, QueueAnswer, SettledIteration, SettleRequest } from './observation';
 import type { Cooldown, OnDemandQuote } from './offerings';
 
 /** What the loop carries from one iteration to the next that the plan reads. */
@@ -52,4 +52,24 @@ export function openReport(
 /** An idle plan: nothing to launch or terminate, so the iteration ends with its report. */
 export function isIdlePlan(plan: IterationPlan): boolean {
   return plan.launches.length === 0 && plan.terminations.length === 0;
+}
+
+/**
+ * The iteration `req` asks for, planned as the loop plans it (the exact planner, the cooldowns
+ * still in force at `now`), when its plan is idle: its report, the excess streak it leaves and
+ * the observation's settings. Undefined when the plan launches or terminates, and for an
+ * observation without stored on-demand prices (only the loop knows what it planned with then):
+ * the loop runs it.
+ */
+export function settleIdleIteration(
+  workerType: string, obs: Observation, queue: QueueAnswer, req: SettleRequest, allowedRegions: readonly string[], now: number,
+): SettledIteration['settled'] | undefined {
+  if (!obs.onDemandQuotes) return undefined;
+  const memory = { cooldowns: liveCooldowns(req.memory.cooldowns, now), excessStreak: req.memory.excessStreak };
+  const plan = planIteration({ ...planningInput(obs, queue, allowedRegions, memory, obs.onDemandQuotes, now), exact: true });
+  if (!isIdlePlan(plan)) return undefined;
+  const report = openReport(workerType, req.iteration, now, obs, queue, req.times);
+  report.change = plan.change;
+  report.notes.push(...plan.notes);
+  return { report, excessStreak: plan.excessStreak, ...(obs.settings ? { settings: obs.settings } : {}) };
 }

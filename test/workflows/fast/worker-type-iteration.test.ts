@@ -5,7 +5,7 @@ import { lastIterationQuery } from '../../../workflows/messages';
 import { workerTypeWorkflowId } from '../../../workflows/names';
 import { HOUR_MS, scenario, timerDurations, uniqueName, until, useTemporal } from './support/harness';
 import { transientFailure } from './support/strict-activities';
-import { instanceIdOf, loopFakes, loopInput, observation, reports } from './support/worker-type-fakes';
+import { instanceIdOf, iterationReports, loopFakes, loopInput, observation, reports } from './support/worker-type-fakes';
 
 const temporal = useTemporal();
 
@@ -35,13 +35,16 @@ test('an iteration observes, counts pending tasks, plans, launches and records i
   });
 });
 
-test('an idle iteration is 7 history events and 1 workflow task (the goal: at most 10 and 2): one local activity reads, one records', async () => {
+test('an idle iteration is 6 history events and 1 workflow task (the goal: at most 10 and 2): the observation settles it', async () => {
   const wt = uniqueName('idle');
   await scenario(temporal(), loopFakes(wt, { pendingTasks: 0 }), async ({ client, taskQueue, fakes }) => {
     const handle = await client.workflow.start<typeof workerTypeWorkflow>('workerTypeWorkflow', {
       taskQueue, workflowId: workerTypeWorkflowId(wt), args: [loopInput(wt, { intervalMs: 20 })],
     });
-    await until(() => fakes.calls('recordIteration').length >= 5, 'five idle iterations');
+    await until(() => iterationReports(fakes).length >= 5, 'five idle iterations');
+    // The loop took the settled report as its own (the latest it has taken up, maybe not the newest settled).
+    const last = await handle.query(lastIterationQuery);
+    expect(last).toEqual(iterationReports(fakes)[last!.iteration - 1]);
     await handle.terminate('test over');
     const events = (await handle.fetchHistory()).events ?? [];
     const timers = events.flatMap((e, i) => (e.timerStartedEventAttributes ? [i] : []));
@@ -50,10 +53,15 @@ test('an idle iteration is 7 history events and 1 workflow task (the goal: at mo
     const perIteration = [2, 3].map((k) => events.slice(timers[k - 1]! + 1, timers[k]! + 1));
     for (const iteration of perIteration) {
       const workflowTasks = iteration.filter((e) => e.workflowTaskCompletedEventAttributes).length;
-      // Timer fired, one workflow task (3 events), two local activity markers, the next timer: 7.
-      expect({ events: iteration.length, workflowTasks }).toEqual({ events: 7, workflowTasks: 1 });
+      // Timer fired, one workflow task (3 events), the observation's local activity marker, the next timer: 6.
+      expect({ events: iteration.length, workflowTasks }).toEqual({ events: 6, workflowTasks: 1 });
     }
-    expect(fakes.sequence().slice(0, 4)).toEqual(['observeIteration', 'recordIteration', 'observeIteration', 'recordIteration']);
+    // The loop asked each observation to settle an idle iteration, and each did: no separate record.
+    expect(fakes.sequence().slice(0, 3)).toEqual(['observeIteration', 'observeIteration', 'observeIteration']);
+    const asked = fakes.calls('observeIteration').slice(0, 3).map((c) => c.args[1]?.iteration);
+    expect(asked).toEqual([1, 2, 3]);
+    const settled = iterationReports(fakes).slice(0, 3);
+    expect(settled.map((r) => [r.iteration, r.pendingTasks, r.change])).toEqual([[1, 0, 0], [2, 0, 0], [3, 0, 0]]);
   });
 });
 
@@ -107,8 +115,8 @@ test.each([
     const handle = await client.workflow.start<typeof workerTypeWorkflow>('workerTypeWorkflow', {
       taskQueue, workflowId: workerTypeWorkflowId(wt), args: [loopInput(wt, { intervalMs: HOUR_MS, cooldownMs: 1, allowedRegions: ['us-west-2'] })],
     });
-    await until(() => strict.calls('recordIteration').length >= 3, 'three iterations');
-    const firstThree = reports(strict.calls('recordIteration')).slice(0, 3);
+    await until(() => iterationReports(strict).length >= 3, 'three iterations');
+    const firstThree = iterationReports(strict).slice(0, 3);
     const launched = strict.calls('launchInstance').filter((c) => slotOf(c.args[0].clientToken)[0] <= 3);
     expect(launched.map((c) => c.args[0].offering.zone)).toEqual(Array(launchesIn3Iterations).fill('us-east-1a'));
     expect(firstThree.map((r) => r.launchFailures.length)).toEqual(launchesIn3Iterations === 1 ? [1, 0, 0] : [1, 1, 1]);
@@ -155,7 +163,7 @@ test.each([
     await client.workflow.start<typeof workerTypeWorkflow>('workerTypeWorkflow', {
       taskQueue, workflowId: workerTypeWorkflowId(wt), args: [loopInput(wt, { intervalMs: HOUR_MS })],
     });
-    await until(() => fakes.calls('recordIteration').length === 1, 'the first report');
+    await until(() => iterationReports(fakes).length >= 1, 'the first report');
     const offerings = fakes.calls('launchInstance').map((c) => c.args[0].offering);
     if (price === undefined) expect(offerings).toEqual([]);
     else expect(offerings.map((o) => [o.region, o.market, o.instanceType, o.price])).toEqual([['us-west-2', 'on-demand', 'c5.xlarge', price]]);

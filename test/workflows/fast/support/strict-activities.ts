@@ -22,6 +22,8 @@ export interface Call<K extends ActivityName = ActivityName> {
   workflowId: string;
   /** When Temporal scheduled this attempt (epoch ms, workflow time). */
   scheduledAt: number;
+  /** What the fake returned, once it has (absent while it runs and when it threw). */
+  result?: Awaited<ReturnType<Activities[K]>>;
 }
 
 /**
@@ -75,11 +77,14 @@ export class StrictActivities {
   private wrap<K extends ActivityName>(name: K): (...args: Parameters<Activities[K]>) => Promise<unknown> {
     return async (...args) => {
       const info = Context.current().info;
-      this.log.push({ name, args: structuredClone(args), attempt: info.attempt, workflowId: info.workflowExecution?.workflowId ?? '', scheduledAt: info.scheduledTimestampMs });
+      const call: Call<K> = { name, args: structuredClone(args), attempt: info.attempt, workflowId: info.workflowExecution?.workflowId ?? '', scheduledAt: info.scheduledTimestampMs };
+      this.log.push(call as unknown as Call);
       const fake = this.fakes[name] as Fake<K> | undefined;
       if (!fake) throw this.violate(`unexpected call: ${name}(${JSON.stringify(args)})`);
       try {
-        return await fake(...args);
+        const result = await fake(...args);
+        call.result = structuredClone(result);
+        return result;
       } catch (err) {
         if (err instanceof TemporalFailure) throw err;
         throw this.violate(`${name}(${JSON.stringify(args)}): ${err instanceof Error ? err.message : String(err)}`);

@@ -2,10 +2,12 @@
 // the worker type name, report shapes, and EC2's ClientToken rule (a token reused with other
 // parameters is IdempotentParameterMismatch, so the fake treats it as a violation).
 import type { Observation } from '../../../../activities/observe';
+import { settleIdleIteration } from '../../../../src/domain/iteration-start';
+import type { QueueAnswer } from '../../../../src/domain/observation';
 import type { IterationReport } from '../../../../workflows/messages';
 import type { WorkerTypeWorkflowInput } from '../../../../workflows/worker-type-workflow';
 import { TemporalFailure } from '@temporalio/common';
-import type { Fake, Fakes } from './strict-activities';
+import type { Call, Fake, Fakes, StrictActivities } from './strict-activities';
 
 /** Cheapest first: us-west-2a (0.10), us-west-2b (0.20), us-east-1a (0.15). */
 export function observation(overrides: Partial<Observation> = {}): Observation {
@@ -29,8 +31,11 @@ export function observation(overrides: Partial<Observation> = {}): Observation {
   };
 }
 
+/** The loop input's regions, which the worker allows unless an observation's settings say otherwise. */
+const LOOP_REGIONS = ['us-west-2'];
+
 export function loopInput(workerType: string, overrides: Partial<WorkerTypeWorkflowInput> = {}): WorkerTypeWorkflowInput {
-  return { workerType, intervalMs: 20, allowedRegions: ['us-west-2'], cooldownMs: 60_000, ...overrides };
+  return { workerType, intervalMs: 20, allowedRegions: LOOP_REGIONS, cooldownMs: 60_000, ...overrides };
 }
 
 export interface LoopBehaviour {
@@ -58,19 +63,29 @@ export function loopFakes(workerType: string, behaviour: LoopBehaviour = {}): Fa
   };
   const offeringsByToken = new Map<string, string>();
   let observations = 0;
+  /** The Queue's answer as the real activity gives it. Only a deliberate failure is an answer; anything else (a failed expect) is thrown, a violation. */
+  const queueAnswer = async (name: string): Promise<QueueAnswer> => {
+    try {
+      return { pendingTasks: await fakes.countPendingTasks!(name), queueError: null };
+    } catch (err) {
+      if (!(err instanceof TemporalFailure)) throw err;
+      return { pendingTasks: null, queueError: err.message };
+    }
+  };
   const fakes: Fakes = {
     // As the real one: the observation and the Queue's answer of the fakes below, looked up at
-    // call time (a test may replace them); a deliberate Queue failure becomes the answer's queueError.
-    observeIteration: async (name) => {
+    // call time (a test may replace them); a deliberate Queue failure becomes the answer's
+    // queueError. Asked to settle, an idle iteration is planned with the same pure function and
+    // its report is checked by the recordIteration fake, as the real one records it itself
+    // (iterationReports finds it in the result).
+    observeIteration: async (name, settle) => {
       const found = await fakes.observeWorkerType!(name);
       if (!found) return null;
-      try {
-        return { observation: found, pendingTasks: await fakes.countPendingTasks!(name), queueError: null };
-      } catch (err) {
-        // Only a deliberate failure is the Queue's answer; anything else (a failed expect) is thrown, a violation.
-        if (!(err instanceof TemporalFailure)) throw err;
-        return { observation: found, pendingTasks: null, queueError: err.message };
-      }
+      const queue = await queueAnswer(name);
+      const settled = settle && settleIdleIteration(name, found, queue, settle, found.settings?.allowedRegions ?? LOOP_REGIONS, Date.now());
+      if (!settled) return { observation: found, ...queue };
+      await fakes.recordIteration!(settled.report);
+      return { settled };
     },
     observeWorkerType: (name) => {
       same(name);
@@ -96,4 +111,16 @@ export function loopFakes(workerType: string, behaviour: LoopBehaviour = {}): Fa
 /** The reports recorded so far, in order. */
 export function reports(calls: { args: [IterationReport] }[]): IterationReport[] {
   return calls.map((c) => c.args[0]);
+}
+
+/**
+ * Every iteration's report so far, in order: those the loop recorded (recordIteration) and
+ * those of idle iterations the observation settled (observeIteration's result).
+ */
+export function iterationReports(strict: StrictActivities): IterationReport[] {
+  return strict.log.flatMap((c) => {
+    if (c.name === 'recordIteration') return [(c as Call<'recordIteration'>).args[0]];
+    const result = c.name === 'observeIteration' ? (c as Call<'observeIteration'>).result : undefined;
+    return result && 'settled' in result ? [result.settled.report] : [];
+  });
 }
