@@ -1,15 +1,17 @@
 // Turns route declarations into Koa routes. Order of checks for every request:
 // URL params (400) -> authentication, payload hash included (401) -> body (400/413/415) ->
-// scopes (403) -> write rate limit (429) -> handler, then the response is checked against
-// the declared output schema as API_RESPONSE_CHECK says (response-check.ts). Only authorized writes reach the rate limit, so refused
-// requests cannot spend anyone's budget.
+// scopes (403) -> admission: nonce (401 for a replay) and write rate limit (429), one
+// statement (admission.ts) -> handler, then the response is checked against the declared
+// output schema as API_RESPONSE_CHECK says (response-check.ts). Only authorized requests are
+// admitted, so refused ones cannot spend anyone's budget.
 import { isIP } from 'node:net';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { expandScopeTemplate, satisfiesScopes } from '../domain/scopes';
 import { readJsonBody, readRawBody } from './body';
 import { ApiError } from './errors';
-import { enforceWriteLimit } from './rate-limit';
+import { admissionOf, admit, authenticationFailed } from './admission';
+import type { ReplayKey } from './auth/authenticator';
 import type { AuthenticatedClient, Route } from './route';
 import type { ApiServices } from './services';
 import { responseCheck, type ResponseCheck } from './response-check';
@@ -42,13 +44,13 @@ async function handle(prepared: PreparedRoute, ctx: Context, services: ApiServic
   const { route } = prepared;
   ctx.state.routeName = route.name;
   const params = checkParams(prepared, ctx.params as Record<string, string>);
-  const client = route.scopes ? await authenticate(ctx, services) : undefined;
+  const verified = route.scopes ? await authenticate(ctx, services) : undefined;
   const body = route.input ? await checkBody(route, ctx) : undefined;
-  if (client) {
-    authorize(route, client, params, body);
-    if (route.method !== 'get') await enforceWriteLimit(ctx, services, client);
+  if (verified) {
+    authorize(route, verified.client, params, body);
+    await admit(ctx, services, admissionOf(services, verified.client, verified.replay, route.method !== 'get'));
   }
-  const result = await route.handler({ params, body, client, ctx }, services);
+  const result = await route.handler({ params, body, client: verified?.client, ctx }, services);
   if (result.body === undefined) {
     ctx.status = result.status ?? 204;
     return;
@@ -70,7 +72,10 @@ function checkParams(prepared: PreparedRoute, raw: Record<string, string>): Reco
   return params;
 }
 
-async function authenticate(ctx: Context, services: ApiServices): Promise<AuthenticatedClient> {
+/** An authenticated client, and the replay key its admission must record (local mode). */
+interface Verified { client: AuthenticatedClient; replay: ReplayKey | undefined }
+
+async function authenticate(ctx: Context, services: ApiServices): Promise<Verified> {
   const authorization = ctx.get('authorization');
   if (!authorization) {
     throw new ApiError('AuthenticationFailed', 'This method requires Hawk authentication with TaskCluster credentials.');
@@ -82,13 +87,10 @@ async function authenticate(ctx: Context, services: ApiServices): Promise<Authen
     ...(isIP(ctx.ip) ? { sourceIp: ctx.ip } : {}),
     readPayload: async () => ({ body: await readRawBody(ctx), contentType: ctx.get('content-type') }),
   });
-  if (!result.ok) {
-    services.logger.info({ requestId: ctx.state.requestId, route: ctx.state.routeName, reason: result.reason }, 'authentication failed');
-    throw new ApiError('AuthenticationFailed', 'Authentication failed.');
-  }
+  if (!result.ok) throw authenticationFailed(ctx, services, result.reason);
   ctx.state.clientId = result.clientId;
-  const { clientId, scopes, certificateSeed } = result;
-  return certificateSeed === undefined ? { clientId, scopes } : { clientId, scopes, certificateSeed };
+  const { clientId, scopes, certificateSeed, replay } = result;
+  return { client: certificateSeed === undefined ? { clientId, scopes } : { clientId, scopes, certificateSeed }, replay };
 }
 
 function splitHost(host: string): [string, string | undefined] {

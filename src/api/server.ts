@@ -12,7 +12,8 @@ import { createClientRepository, ROOT_CLIENT_ID } from '../db/clients';
 import { SecretBox } from '../db/secret-box';
 import { createLedger } from '../db/ledger';
 import { createStatusRepository } from '../db/status';
-import { createNonceStore, type NonceStore } from '../db/hawk-nonces';
+import { createAdmissionStore } from '../db/admission';
+import { createNonceStore } from '../db/hawk-nonces';
 import { createRateLimitStore } from '../db/rate-limits';
 import { createEventOutbox } from '../db/event-outbox';
 import { createHistoryRepository } from '../db/history';
@@ -43,7 +44,7 @@ export interface ExternalServices {
 }
 
 /** The `Client` table plus the built-in clients, which are never stored: root, and the worker credentials' issuer when it is ours. */
-function localAuthenticator(config: Config, box: SecretBox, db: PrismaClient, nonces: NonceStore, now: () => Date): Authenticator {
+function localAuthenticator(config: Config, box: SecretBox, db: PrismaClient, now: () => Date): Authenticator {
   const rootToken = config.rootAccessToken;
   if (!rootToken) throw new Error('rootAccessToken must be resolved before start in local auth mode');
   const clients = createClientRepository(db, box);
@@ -53,19 +54,16 @@ function localAuthenticator(config: Config, box: SecretBox, db: PrismaClient, no
     if (clientId === BUILT_IN_ISSUER_ID && issuer.clientId === BUILT_IN_ISSUER_ID) return issuer;
     return clients.credentials(clientId);
   };
-  return createHawkAuthenticator({
-    lookup, now: () => now().getTime(), timestampSkewSec: HAWK_SKEW_SEC, nonceSeen: (key, ts) => nonces.seen(key, ts),
-  });
+  return createHawkAuthenticator({ lookup, now: () => now().getTime(), timestampSkewSec: HAWK_SKEW_SEC });
 }
 
 export function buildServices(config: Config, db: PrismaClient, logger: Logger, external: ExternalServices): ApiServices {
   const now = external.now ?? (() => new Date());
   if (!config.secretsKey) throw new Error('secretsKey must be resolved before start');
   const box = new SecretBox(config.secretsKey);
-  const nonces = createNonceStore(db, { skewMs: HAWK_SKEW_SEC * 1000 });
   const authenticate = config.auth.mode === 'taskcluster'
     ? createDelegatedAuthenticator({ url: config.auth.authenticateHawkUrl, timeoutMs: config.auth.timeoutMs, now: () => now().getTime() })
-    : localAuthenticator(config, box, db, nonces, now);
+    : localAuthenticator(config, box, db, now);
   const events = config.pulseUrl ? createEventPublisher(config.pulseUrl, createEventOutbox(db), logger) : undefined;
   return {
     config, logger, now, startedAt: Date.now(), events,
@@ -78,7 +76,8 @@ export function buildServices(config: Config, db: PrismaClient, logger: Logger, 
     workflows: external.workflows,
     launchability: createLaunchabilityChecker(external.ec2),
     authenticate,
-    nonces,
+    admission: createAdmissionStore(db),
+    nonces: createNonceStore(db),
     rateLimits: createRateLimitStore(db),
     listLimit: external.listLimit ?? MAX_LIST_ITEMS,
   };

@@ -6,6 +6,7 @@ import type { AmiSetRepository } from '../db/ami-sets';
 import type { SecretRepository } from '../db/secrets';
 import type { Ledger } from '../db/ledger';
 import type { StatusRepository } from '../db/status';
+import type { AdmissionStore } from '../db/admission';
 import type { NonceStore } from '../db/hawk-nonces';
 import type { RateLimitStore } from '../db/rate-limits';
 import type { LaunchabilityChecker } from '../aws/launchability';
@@ -32,9 +33,11 @@ export interface ApiServices {
   launchability: LaunchabilityChecker;
   /** Local (the `Client` table) or delegated to TaskCluster's Auth service, as AUTH_MODE says. */
   authenticate: Authenticator;
-  /** Hawk nonces seen by any replica (used by local `authenticate`; swept periodically). */
+  /** Records a signed request's nonce and write count in one statement (admission.ts). */
+  admission: AdmissionStore;
+  /** Hawk nonces seen by any replica (recorded at admission; swept periodically). */
   nonces: NonceStore;
-  /** Per-client write counters shared by the replicas (router.ts, rate-limit.ts). */
+  /** Per-client write counters shared by the replicas (counted at admission; swept periodically). */
   rateLimits: RateLimitStore;
   /** Most items a list route returns (MAX_LIST_ITEMS unless a test injects a smaller one). */
   listLimit: number;

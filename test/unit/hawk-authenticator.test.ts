@@ -73,7 +73,7 @@ describe('accepted requests', () => {
       'alice', ['aws-provisioner:manage-worker-type:b-1']],
   ];
   test.each(cases)('%s', async (_name, req, clientId, scopes) => {
-    await expect(authenticator(req)).resolves.toEqual({ ok: true, clientId, scopes });
+    await expect(authenticator(req)).resolves.toEqual({ ok: true, clientId, scopes, replay: { key: expect.any(String), tsMs: expect.any(Number) } });
   });
 });
 
@@ -111,39 +111,36 @@ describe('rejected requests', () => {
   });
 });
 
-describe('replay protection', () => {
-  // A one-process stand-in for the PostgreSQL store (test/security/hawk.test.ts covers that one).
-  const memoryNonces = () => {
-    const seen = new Set<string>();
-    return async (key: string) => seen.has(key) || (seen.add(key), false);
+describe('replay keys', () => {
+  // The authenticator records nothing: the caller records the key at admission
+  // (test/db/admission.test.ts, test/security/hawk.test.ts).
+  const keyOf = async (req: HawkRequest) => {
+    const result = await authenticator(req);
+    if (!result.ok) throw new Error(result.reason);
+    return result.replay;
   };
-  const replayAuth = () => createHawkAuthenticator({ lookup, now: () => NOW, nonceSeen: memoryNonces() });
 
-  test('a replayed request is rejected, a fresh nonce is not', async () => {
-    const auth = replayAuth();
+  test('the same request is accepted twice with the same key; another nonce, client or timestamp makes another key', async () => {
     const req = { ...REQ, authorization: sign({ nonce: 'abc123' }) };
-    expect((await auth(req)).ok).toBe(true);
-    expect(await auth(req)).toEqual({ ok: false, reason: 'replayed nonce' });
-    expect((await auth({ ...REQ, authorization: sign({ nonce: 'abc124' }) })).ok).toBe(true);
+    const first = await keyOf(req);
+    expect(await keyOf(req)).toEqual(first);
+    expect(first).toEqual({ key: JSON.stringify(['alice', String(NOW / 1000), 'abc123']), tsMs: NOW });
+    const others = await Promise.all([
+      keyOf({ ...REQ, authorization: sign({ nonce: 'abc124' }) }),
+      keyOf({ ...REQ, authorization: sign({ nonce: 'abc123', id: 'later', key: 'later-token' }) }),
+      keyOf({ ...REQ, authorization: sign({ nonce: 'abc123', tsMs: NOW + 1000 }) }),
+    ]);
+    expect(new Set([first, ...others].map((k) => k?.key)).size).toBe(4);
   });
 
-  test('a forged request does not use up the nonce of a genuine one', async () => {
-    const auth = replayAuth();
-    expect((await auth({ ...REQ, authorization: sign({ nonce: 'same01', key: 'guess' }) })).ok).toBe(false);
-    expect((await auth({ ...REQ, authorization: sign({ nonce: 'same01' }) })).ok).toBe(true);
-  });
-
-  test('without nonceSeen the same request is accepted twice', async () => {
-    const req = { ...REQ, authorization: sign() };
-    expect((await authenticator(req)).ok).toBe(true);
-    expect((await authenticator(req)).ok).toBe(true);
+  test('a forged request gets no key', async () => {
+    expect(await authenticator({ ...REQ, authorization: sign({ nonce: 'same01', key: 'guess' }) })).toEqual({ ok: false, reason: expect.any(String) });
   });
 });
 
 describe('storage failures propagate instead of blaming the client', () => {
   test.each([
     ['lookup', createHawkAuthenticator({ lookup: () => Promise.reject(new Error('db down')), now: () => NOW })],
-    ['nonceSeen', createHawkAuthenticator({ lookup, now: () => NOW, nonceSeen: () => Promise.reject(new Error('db down')) })],
   ])('%s', async (_name, auth) => {
     await expect(auth({ ...REQ, authorization: sign() })).rejects.toThrow('db down');
   });
@@ -194,6 +191,6 @@ describe('requests sent by taskcluster-client 1.6.3', () => {
     await make().workerType('w-1');
     expect(captured).toHaveLength(1);
     expect(captured[0]!.url).toBe('/v1/worker-type/w-1');
-    await expect(realAuth(captured[0]!)).resolves.toEqual({ ok: true, ...expected });
+    await expect(realAuth(captured[0]!)).resolves.toEqual({ ok: true, ...expected, replay: { key: expect.any(String), tsMs: expect.any(Number) } });
   });
 });

@@ -54,6 +54,8 @@ function tcCredentials(o: { scopes?: string[]; start?: number; expiry?: number; 
 
 /** The seed the authenticator reports for temporary credentials. */
 const seedOf = (creds: { certificate: string }) => (JSON.parse(creds.certificate) as Certificate).seed;
+/** Every accepted request carries the replay key its admission records. */
+const REPLAY = { key: expect.any(String), tsMs: expect.any(Number) };
 
 /** Signs a request as taskcluster-client does with temporary credentials (cert object in ext). */
 function request(creds: { clientId: string; accessToken: string; certificate: unknown }) {
@@ -92,18 +94,18 @@ describe('certificates from taskcluster-client 1.6.3', () => {
   ])('are accepted %s, with the certificate scopes', async (_name, shape) => {
     const creds = tcCredentials();
     const result = await authenticate(request(shape(creds)));
-    expect(result).toEqual({ ok: true, clientId: 'provisioner', scopes: WORKER_SCOPES, certificateSeed: seedOf(creds) });
+    expect(result).toEqual({ ok: true, clientId: 'provisioner', scopes: WORKER_SCOPES, certificateSeed: seedOf(creds), replay: REPLAY });
   });
 
   test('named temporary credentials act under their own name', async () => {
     const creds = tcCredentials({ clientId: 'worker/i-0abc' });
     expect(JSON.parse(creds.certificate).issuer).toBe('provisioner');
-    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'worker/i-0abc', scopes: WORKER_SCOPES, certificateSeed: seedOf(creds) });
+    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'worker/i-0abc', scopes: WORKER_SCOPES, certificateSeed: seedOf(creds), replay: REPLAY });
   });
 
   test('a certificate with no scopes grants none', async () => {
     const creds = tcCredentials({ scopes: [] });
-    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'provisioner', scopes: [], certificateSeed: seedOf(creds) });
+    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'provisioner', scopes: [], certificateSeed: seedOf(creds), replay: REPLAY });
   });
 });
 
@@ -175,7 +177,7 @@ describe('createTemporaryCredentials', () => {
     ['exactly 31 days', 31 * DAY - 5 * 60_000],
   ])('round-trips through the authenticator for %s', async (_name, lifetime) => {
     const creds = issue({ expiry: new Date(NOW + lifetime) });
-    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'provisioner', scopes: WORKER_SCOPES, certificateSeed: seedOf(creds) });
+    await expect(authenticate(request(creds))).resolves.toEqual({ ok: true, clientId: 'provisioner', scopes: WORKER_SCOPES, certificateSeed: seedOf(creds), replay: REPLAY });
   });
 
   test('credentials with scopes beyond the issuer are issued but rejected on use', async () => {

@@ -25,9 +25,20 @@ export interface HawkRequest {
   readPayload?: () => Promise<{ body: Buffer; contentType: string }>;
 }
 
+/**
+ * A verified request's Hawk replay key (client id, timestamp and nonce) and its timestamp in
+ * milliseconds. The caller records it once before acting on the request (src/api/admission.ts),
+ * so that a replay is refused however the request fares otherwise.
+ */
+export interface ReplayKey { key: string; tsMs: number }
+
 export type AuthResult =
-  /** `certificateSeed` is set for temporary credentials only: it tells certificates of one issuer apart. */
-  | { ok: true; clientId: string; scopes: string[]; certificateSeed?: string }
+  /**
+   * `certificateSeed` is set for temporary credentials only: it tells certificates of one issuer
+   * apart. `replay` is set when the caller must record the nonce (local mode); the Auth service
+   * guards against replays itself, so its results carry none.
+   */
+  | { ok: true; clientId: string; scopes: string[]; certificateSeed?: string; replay?: ReplayKey }
   | { ok: false; reason: string };
 
 export type Authenticator = (req: HawkRequest) => Promise<AuthResult>;

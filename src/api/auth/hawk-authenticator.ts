@@ -3,12 +3,15 @@
 // (base64 JSON) may carry temporary credentials (`certificate`) and a narrowing of scopes
 // (`authorizedScopes`).
 //
-// The Authenticator of local mode (contract in authenticator.ts): errors thrown by
-// `lookup`, `nonceSeen` or `readPayload` (storage failures, an oversized body) propagate.
+// The Authenticator of local mode (contract in authenticator.ts): errors thrown by `lookup`
+// or `readPayload` (storage failures, an oversized body) propagate. It checks MAC, timestamp
+// and payload hash in process and records nothing: an accepted request's result carries its
+// replay key, which the caller records (src/api/admission.ts) in the same statement as the
+// rest of the request's admission.
 import { timingSafeEqual } from 'node:crypto';
 import * as hawk from 'hawk';
 import { satisfiesScopes } from '../../domain/scopes';
-import type { AuthResult, Authenticator, HawkRequest } from './authenticator';
+import type { AuthResult, Authenticator, HawkRequest, ReplayKey } from './authenticator';
 import { payloadHashMatches } from './payload-hash';
 import {
   MAX_CERTIFICATE_LIFETIME_MS,
@@ -40,12 +43,6 @@ export interface HawkAuthenticatorOptions {
   now?: () => number;
   /** Allowed clock difference, either way, for Hawk timestamps and certificate start; default HAWK_SKEW_SEC. */
   timestampSkewSec?: number;
-  /**
-   * Replay check: resolves true when `key` (client id, timestamp and nonce) was already
-   * used. `ts` is the request's Hawk timestamp in milliseconds. Called only for requests
-   * whose MAC and timestamp are valid, so stale or forged requests never fill the store.
-   */
-  nonceSeen?: (key: string, ts: number) => Promise<boolean>;
 }
 
 /** Thrown inside this module only; turned into `{ ok: false }` at the boundary. */
@@ -162,15 +159,14 @@ async function verifyMac(ctx: Ctx, req: HawkRequest, authorization: string, key:
   }
 }
 
-/** Called after the MAC and timestamp are valid and before the nonce is recorded, so a swapped body leaves no trace. */
+/** Called after the MAC and timestamp are valid, so a swapped body is refused before its nonce can be recorded. */
 async function checkPayload(req: HawkRequest, hash: string): Promise<void> {
   if (!(await payloadHashMatches(req, hash))) fail('payload hash does not match the body (or the body is not available)');
 }
 
-async function checkNonce(ctx: Ctx, artifacts: hawk.HawkArtifacts): Promise<void> {
-  if (!ctx.opts.nonceSeen) return;
-  const key = JSON.stringify([artifacts.id, artifacts.ts, artifacts.nonce]);
-  if (await ctx.opts.nonceSeen(key, Number(artifacts.ts) * 1000)) fail('replayed nonce');
+/** Only requests whose MAC and timestamp are valid get a key, so stale or forged ones never fill the nonce store. */
+function replayKey(artifacts: hawk.HawkArtifacts): ReplayKey {
+  return { key: JSON.stringify([artifacts.id, artifacts.ts, artifacts.nonce]), tsMs: Number(artifacts.ts) * 1000 };
 }
 
 function effectiveScopes(held: string[], authorized: string[] | undefined): string[] {
@@ -188,10 +184,10 @@ async function authenticate(ctx: Ctx, req: HawkRequest): Promise<AuthResult> {
   const principal = await resolvePrincipal(ctx, attributes.id, ext);
   const artifacts = await verifyMac(ctx, req, req.authorization ?? '', principal.key);
   if (artifacts.hash !== undefined) await checkPayload(req, artifacts.hash);
-  await checkNonce(ctx, artifacts);
   const scopes = effectiveScopes(principal.scopes, ext.authorizedScopes);
   const { clientId, certificateSeed } = principal;
-  return { ok: true, clientId, scopes: [...scopes], ...(certificateSeed === undefined ? {} : { certificateSeed }) };
+  const replay = replayKey(artifacts);
+  return { ok: true, clientId, scopes: [...scopes], ...(certificateSeed === undefined ? {} : { certificateSeed }), replay };
 }
 
 export function createHawkAuthenticator(opts: HawkAuthenticatorOptions): Authenticator {
