@@ -1,7 +1,8 @@
 // Admission of signed requests: once a request is authenticated (its MAC, timestamp and
 // payload hash checked in process), its body valid and its scopes sufficient, its Hawk
 // nonce is recorded and, for a write, it is counted against its rate key, in one statement
-// (../db/admission.ts). Only authorized requests are admitted, so refused ones
+// (../db/admission.ts). A route whose work is one statement folds that statement into its
+// own (RouteSpec.foldsAdmission). Only authorized requests are admitted, so refused ones
 // neither use up a nonce nor spend anyone's budget; a replay of a request that fails
 // validation is answered like the original (400 or 403), never accepted.
 import type { Context } from 'koa';

@@ -3,6 +3,7 @@
 // API document (openapi.ts) is generated from the same declarations.
 import type { Context } from 'koa';
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { Admission } from '../db/admission';
 import type { ApiServices } from './services';
 
 export interface ParamSpec {
@@ -24,6 +25,12 @@ export interface RouteRequest<P extends string, B> {
   body: B;
   client: AuthenticatedClient | undefined;
   ctx: Context;
+  /**
+   * What admitting the request still has to record (admission.ts): for a route that
+   * `foldsAdmission`, all of it, which its statement must include; for any other route nothing
+   * (`{}`), the router having admitted the request already.
+   */
+  admission: Admission;
 }
 
 export interface RouteResult {
@@ -48,6 +55,12 @@ export interface RouteSpec<P extends string, I extends TSchema | undefined> {
   scopeParams?: (params: Record<P, string>, body: BodyOf<I>) => Record<string, string>;
   input?: I;
   output?: TSchema;
+  /**
+   * The handler admits the request itself, in the same statement as its work, and answers a
+   * refusal with refuseAdmission (admission.ts); the router then runs no admission of its own.
+   * The handler's checks before that statement must not depend on the database.
+   */
+  foldsAdmission?: true;
   /** Status for a handler that returns no body (204 for deletes and check-ins). */
   handler: (req: RouteRequest<P, BodyOf<I>>, services: ApiServices) => Promise<RouteResult>;
 }

@@ -3,13 +3,15 @@
 // scopes (403) -> admission: nonce (401 for a replay) and write rate limit (429), one
 // statement (admission.ts) -> handler, then the response is checked against the declared
 // output schema as API_RESPONSE_CHECK says (response-check.ts). Only authorized requests are
-// admitted, so refused ones cannot spend anyone's budget.
+// admitted, so refused ones cannot spend anyone's budget. A route that `foldsAdmission` is
+// admitted by its handler, in the statement of its own work.
 import { isIP } from 'node:net';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { expandScopeTemplate, satisfiesScopes } from '../domain/scopes';
 import { readJsonBody, readRawBody } from './body';
 import { ApiError } from './errors';
+import type { Admission } from '../db/admission';
 import { admissionOf, admit, authenticationFailed } from './admission';
 import type { ReplayKey } from './auth/authenticator';
 import type { AuthenticatedClient, Route } from './route';
@@ -46,11 +48,16 @@ async function handle(prepared: PreparedRoute, ctx: Context, services: ApiServic
   const params = checkParams(prepared, ctx.params as Record<string, string>);
   const verified = route.scopes ? await authenticate(ctx, services) : undefined;
   const body = route.input ? await checkBody(route, ctx) : undefined;
+  let admission: Admission = {};
   if (verified) {
     authorize(route, verified.client, params, body);
-    await admit(ctx, services, admissionOf(services, verified.client, verified.replay, route.method !== 'get'));
+    admission = admissionOf(services, verified.client, verified.replay, route.method !== 'get');
+    if (!route.foldsAdmission) {
+      await admit(ctx, services, admission);
+      admission = {};
+    }
   }
-  const result = await route.handler({ params, body, client: verified?.client, ctx }, services);
+  const result = await route.handler({ params, body, client: verified?.client, ctx, admission }, services);
   if (result.body === undefined) {
     ctx.status = result.status ?? 204;
     return;

@@ -1,7 +1,8 @@
 // Admission of a signed request in one statement: its Hawk nonce is recorded (table
 // `HawkNonce`) and, for a write, one request is counted against its rate key (table
-// `RateLimit`), so a signed write costs one round trip before its own work. Both tables are
-// shared by every API replica.
+// `RateLimit`), so a signed write costs one round trip before its own work. Routes whose
+// work is one statement too fold these CTEs into it (./secret-sql.ts), and then a signed
+// request is one statement in all. Both tables are shared by every API replica.
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
 import { sqlPool } from './client';
@@ -31,10 +32,10 @@ export type AdmissionOutcome = 'admitted' | AdmissionRefusal;
  * `admission` is one row: `fresh` (the nonce is new, or there is none) and `admitted`.
  * INSERT ... ON CONFLICT DO NOTHING decides the nonce, so of concurrent requests with the
  * same key on any replicas exactly one is fresh; a replay counts nothing. The upsert-increment
- * gives concurrent requests distinct counts. Everything is one statement: if any part fails,
- * nothing is recorded.
+ * gives concurrent requests distinct counts. Everything is one statement: if any part fails
+ * (a folded insert included), nothing is recorded.
  */
-const ADMISSION_CTES = `nonce AS (
+export const ADMISSION_CTES = `nonce AS (
     INSERT INTO "HawkNonce" ("keyHash", "expiresAt")
     SELECT $1::text, $2::timestamptz WHERE $1::text IS NOT NULL
     ON CONFLICT ("keyHash") DO NOTHING
@@ -53,14 +54,14 @@ const ADMISSION_CTES = `nonce AS (
 const ADMIT = { name: 'admission', text: `WITH ${ADMISSION_CTES} SELECT fresh, admitted FROM admission` };
 
 /** The values of $1 to $5 of ADMISSION_CTES. */
-function admissionValues(admission: Admission): unknown[] {
+export function admissionValues(admission: Admission): unknown[] {
   const { nonce, rate } = admission;
   const keyHash = nonce ? createHash('sha256').update(nonce.key, 'utf8').digest('hex') : null;
   return [keyHash, nonce?.keepUntil ?? null, rate?.key ?? null, rate?.windowStart ?? null, rate?.limit ?? null];
 }
 
 /** Reads the `fresh` and `admitted` columns of the `admission` CTE. */
-function admissionOutcome(row: { fresh: boolean; admitted: boolean } | undefined): AdmissionOutcome {
+export function admissionOutcome(row: { fresh: boolean; admitted: boolean } | undefined): AdmissionOutcome {
   if (!row) throw new Error('admission returned no row');
   if (!row.fresh) return 'replayed';
   return row.admitted ? 'admitted' : 'rate-limited';

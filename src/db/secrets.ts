@@ -3,9 +3,11 @@
 // nor a log line reveals a usable token or the data behind it.
 import type { PrismaClient } from '../generated/prisma/client';
 import { jsonEqual } from '../domain/definition-compare';
+import { admissionOutcome, type Admission, type AdmissionRefusal } from './admission';
 import { sqlPool } from './client';
 import { LIVE_STATES } from './ledger';
 import { SecretBox, hashToken } from './secret-box';
+import { CREATE, CREATE_ADMITTED, createAdmittedValues, createValues, type SecretRow } from './secret-sql';
 
 export interface SecretPayload {
   workerType: string;
@@ -13,18 +15,14 @@ export interface SecretPayload {
   scopes: string[];
 }
 
-interface SecretRow { tokenHash: string; workerType: string; ciphertext: string; expiration: Date }
-
 /** What instanceStarted found: the check-in registered its instance, or the secret is not tied to a launch, or nothing. */
 export type CheckIn = 'registered' | 'untied' | 'not-found';
 
-/** PostgreSQL's unique_violation, as `pg` reports it. */
-const isPgUniqueViolation = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === '23505';
-
-const INSERT = 'INSERT INTO "Secret" ("tokenHash", "workerType", ciphertext, expiration) VALUES ($1, $2, $3, $4)';
+/** What createSecret came to: refused at admission (nothing stored), or the row's fate. */
+export type CreateOutcome = AdmissionRefusal | 'created' | 'unchanged' | 'conflict';
 
 export function createSecretRepository(db: PrismaClient, box: SecretBox) {
-  // createSecret's insert is a plain statement on the pool, not through Prisma's runtime.
+  // createSecret's statements are plain statements on the pool, not through Prisma's runtime.
   const pool = sqlPool(db);
   const seal = (hash: string, p: SecretPayload) =>
     box.encrypt(JSON.stringify({ secrets: p.secrets, scopes: p.scopes }), `secret:${hash}:${p.workerType}`);
@@ -33,22 +31,36 @@ export function createSecretRepository(db: PrismaClient, box: SecretBox) {
     ...(JSON.parse(box.decrypt(row.ciphertext, `secret:${row.tokenHash}:${row.workerType}`)) as Omit<SecretPayload, 'workerType'>),
   });
 
-  return {
-    /** Idempotent: the same payload again succeeds; a different one is a conflict. */
-    async create(token: string, payload: SecretPayload, expiration: Date): Promise<'created' | 'unchanged' | 'conflict'> {
-      const tokenHash = hashToken(token);
-      try {
-        await pool.query({ name: 'secret-create', text: INSERT, values: [tokenHash, payload.workerType, seal(tokenHash, payload), expiration] });
-        return 'created';
-      } catch (err) {
-        if (!isPgUniqueViolation(err)) throw err;
+  /** After admission, when the token was taken: the same payload is 'unchanged', another a 'conflict'. */
+  const compare = async (row: SecretRow, payload: SecretPayload): Promise<CreateOutcome> => {
+    for (;;) {
+      const stored = await db.secret.findUnique({ where: { tokenHash: row.tokenHash } });
+      if (stored) {
+        const existing = open(stored);
+        const same = existing.workerType === payload.workerType && jsonEqual(existing.secrets, payload.secrets)
+          && jsonEqual(existing.scopes, payload.scopes);
+        return same ? 'unchanged' : 'conflict';
       }
-      const row = await db.secret.findUnique({ where: { tokenHash } });
-      if (!row) return this.create(token, payload, expiration);
-      const existing = open(row);
-      const same = existing.workerType === payload.workerType && jsonEqual(existing.secrets, payload.secrets)
-        && jsonEqual(existing.scopes, payload.scopes);
-      return same ? 'unchanged' : 'conflict';
+      // Taken or swept meanwhile: insert again, without a second admission.
+      if ((await pool.query({ ...CREATE, values: createValues(row) })).rowCount) return 'created';
+    }
+  };
+
+  return {
+    /**
+     * Admits the request (`admission`, see ./admission.ts) and inserts the secret in one
+     * statement; refused requests store nothing. Idempotent: the same payload again succeeds;
+     * a different one is a conflict (one more read, after the admission was recorded).
+     */
+    async create(token: string, payload: SecretPayload, expiration: Date, admission: Admission): Promise<CreateOutcome> {
+      const tokenHash = hashToken(token);
+      const row: SecretRow = { tokenHash, workerType: payload.workerType, ciphertext: seal(tokenHash, payload), expiration };
+      const { rows } = await pool.query<{ fresh: boolean; admitted: boolean; inserted: boolean }>(
+        { ...CREATE_ADMITTED, values: createAdmittedValues(admission, row) },
+      );
+      const outcome = admissionOutcome(rows[0]);
+      if (outcome !== 'admitted') return outcome;
+      return rows[0]!.inserted ? 'created' : compare(row, payload);
     },
 
     /**

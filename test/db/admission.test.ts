@@ -1,10 +1,12 @@
 // Admission of signed requests (src/db/admission.ts) on a real PostgreSQL: one statement
 // records the nonce and counts the write; a replay counts nothing; beyond the limit the
-// request is refused but counted; rate keys count apart; and a statement that fails leaves
-// no nonce and no count behind.
+// request is refused but counted; rate keys count apart; and a statement that fails, the
+// folded secret insert included, leaves no nonce and no count behind.
 import { createHash } from 'node:crypto';
 import { createAdmissionStore, type Admission, type AdmissionOutcome, type AdmissionStore } from '../../src/db/admission';
 import { createPrisma, type PrismaClient } from '../../src/db/client';
+import { SecretBox, hashToken } from '../../src/db/secret-box';
+import { createSecretRepository } from '../../src/db/secrets';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let database: TestDatabase;
@@ -92,6 +94,20 @@ test('of concurrent requests with one nonce exactly one is admitted, and it alon
 });
 
 describe('a statement that fails leaves nothing', () => {
+  const secrets = () => createSecretRepository(db, new SecretBox(Buffer.alloc(32, 1)));
+  const payload = (workerType: string) => ({ workerType, secrets: { password: 'p' }, scopes: [] });
+  const expiration = new Date(Date.now() + 3_600_000);
+
+  test('a secret insert that fails takes the nonce and the count with it; the request can then be admitted', async () => {
+    const admission = { nonce: nonce('fail:n1'), rate: write('fail:a') };
+    // "Secret"."workerType" is VARCHAR(38): the insert fails after the nonce and the count were written.
+    await expect(secrets().create('fail-token-1', payload('w'.repeat(39)), expiration, admission)).rejects.toMatchObject({ code: '22001' });
+    expect(await recorded('fail:', ['n1'])).toEqual({ nonces: 0, counts: {} });
+    expect(await db.secret.count()).toBe(0);
+    await expect(secrets().create('fail-token-1', payload('w-ok'), expiration, admission)).resolves.toBe('created');
+    expect(await recorded('fail:', ['n1'])).toEqual({ nonces: 1, counts: { a: 1 } });
+  });
+
   test('an admission whose count cannot be written records no nonce', async () => {
     const full = 2 ** 31 - 1;
     await db.rateLimit.create({ data: { clientId: 'overflow:a', windowStart: WINDOW, count: full } });
@@ -99,4 +115,17 @@ describe('a statement that fails leaves nothing', () => {
     await expect(store.admit({ nonce: nonce('overflow:n1'), rate: write('overflow:a') })).rejects.toMatchObject({ code: '22003' });
     expect(await recorded('overflow:', ['n1'])).toEqual({ nonces: 0, counts: { a: full } });
   });
+});
+
+test('createSecret refused at admission stores no secret; an admitted repeat of the same payload is unchanged', async () => {
+  const repo = createSecretRepository(db, new SecretBox(Buffer.alloc(32, 1)));
+  const p = { workerType: 'w-1', secrets: { password: 'p' }, scopes: [] };
+  const at = new Date(Date.now() + 3_600_000);
+  const full = (n: string) => ({ nonce: nonce(`secret:${n}`), rate: write('secret:a') });
+  expect(await repo.create('token-a', p, at, full('n1'))).toBe('created');
+  expect(await repo.create('token-b', p, at, full('n1'))).toBe('replayed');
+  expect(await repo.create('token-a', p, at, full('n2'))).toBe('unchanged');
+  expect(await repo.create('token-a', { ...p, scopes: ['x'] }, at, full('n3'))).toBe('rate-limited');
+  const stored = await db.secret.findMany({ where: { tokenHash: { in: [hashToken('token-a'), hashToken('token-b')] } } });
+  expect(stored.map((row) => row.tokenHash)).toEqual([hashToken('token-a')]);
 });

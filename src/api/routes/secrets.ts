@@ -2,6 +2,7 @@
 // found in the instance's user data. Tokens never appear in logs or error messages.
 import { createTemporaryCredentials } from '../auth/temporary-credentials';
 import { workerCredentialsIssuer, workerScopes } from '../auth/worker-issuer';
+import { refuseAdmission } from '../admission';
 import { EARLIEST_STORABLE, parseDateTime } from '../date-time';
 import { ApiError, conflict } from '../errors';
 import { instanceIdParam, tokenParam } from '../params';
@@ -38,14 +39,17 @@ export const secretRoutes: Route[] = [
       + 'Needs aws-provisioner:create-secret:<workerType> for the workerType in the body.',
     params: { token: tokenParam }, scopes: [['aws-provisioner:create-secret:<workerType>']],
     scopeParams: (_params, body) => ({ workerType: body.workerType }),
-    input: CreateSecretRequest, output: Outcome,
-    handler: async ({ params, body }, services) => {
+    input: CreateSecretRequest, output: Outcome, foldsAdmission: true,
+    handler: async ({ params, body, ctx, admission }, services) => {
+      // Answered before admission: a mismatched request records no nonce and counts no write.
       if (body.token !== params.token) throw new ApiError('InputError', 'body/token: must equal the token in the URL');
       // Any RFC 3339 time is accepted; one before year 1 is stored as year 1, expired all the same.
       const expiration = new Date(Math.max(parseDateTime(body.expiration).getTime(), EARLIEST_STORABLE.getTime()));
+      // One statement: the request's admission and the insert (src/db/secret-sql.ts).
       const outcome = await services.secrets.create(
-        params.token, { workerType: body.workerType, secrets: body.secrets, scopes: body.scopes }, expiration,
+        params.token, { workerType: body.workerType, secrets: body.secrets, scopes: body.scopes }, expiration, admission,
       );
+      if (outcome === 'replayed' || outcome === 'rate-limited') refuseAdmission(ctx, services, admission, outcome);
       if (outcome === 'conflict') throw conflict('Secret already exists with different definition');
       return { body: { outcome: 'success' } };
     },
