@@ -11,6 +11,7 @@ import { counts, figure, note, ratio } from './support/report';
 import { HOT_ROUTES, type HotRoute } from './api-hot-path/figures';
 import { runLoad, type LoadResult } from './api-hot-path/load';
 import { startReferenceProcess, type ReferenceProcess } from './api-hot-path/reference-process';
+import { WRITES_PER_MINUTE } from './api-hot-path/reference-sql';
 import { hotRequest, storeWorkerTypes, type Target } from './api-hot-path/requests';
 
 const WORKER_TYPES = SMOKE ? 20 : 1_000;
@@ -71,14 +72,14 @@ async function run(databaseUrl: string, api: ApiProcess, reference: ReferencePro
 async function main(): Promise<void> {
   note(`${SMOKE ? 'smoke run: figures mean nothing; ' : ''}${WORKER_TYPES} worker types stored; ${CONCURRENCY} keep-alive connections; `
     + `requests per route: ${ROUTES.map((r) => `${r} ${REQUESTS[r]}`).join(', ')}; reference: bare Koa + pg, same SQL`);
-  note('RATE_LIMIT_WRITES_PER_MINUTE=1000000 for this run (default 600): createSecret would otherwise measure 429s');
+  note(`RATE_LIMIT_WRITES_PER_MINUTE=${WRITES_PER_MINUTE} for this run (default 600): createSecret would otherwise measure 429s`);
   const db = await createBenchDatabase((msg) => note(msg));
   let api: ApiProcess | undefined;
   let reference: ReferenceProcess | undefined;
   let finished = false;
   try {
     api = await startApiProcess(db.url, {
-      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+      RATE_LIMIT_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE),
       ...(CPU_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROFILE_DIR}` } : {}),
     });
     reference = await startReferenceProcess(db.url);

@@ -1,14 +1,14 @@
 // The reference of api-hot-path: a bare Koa + `pg` server in a process of its own, doing the
 // SQL the API does for the three hot routes and nothing else (see README.md). No logging, no
-// validation, no authentication, no rate limit, no encryption: it is the floor the API's CPU
-// per request is compared with. It answers `cpu` and `stop` (api-messages.ts) and exits when
+// validation, no authentication, no encryption: it is the floor the API's CPU per request is
+// compared with. Its createSecret runs the API's one statement (nonce, write count and insert). It answers `cpu` and `stop` (api-messages.ts) and exits when
 // the parent goes away.
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import Koa from 'koa';
 import pg from 'pg';
 import { cpuMeter } from '../support/cpu-meter';
-import { WORKER_TYPE_SQL, LIST_SQL, INSERT_SECRET_SQL, workerTypeBody } from './reference-sql';
+import { WORKER_TYPE_SQL, LIST_SQL, CREATE_SECRET_SQL, createSecretValues, referenceAdmission, workerTypeBody } from './reference-sql';
 
 const LIST_LIMIT = 10_000;
 
@@ -31,8 +31,11 @@ function app(pool: pg.Pool): Koa {
     } else if (ctx.method === 'PUT' && path.startsWith('/v1/secret/')) {
       const body = await readJson(ctx.req);
       const tokenHash = createHash('sha256').update(path.slice('/v1/secret/'.length)).digest('hex');
-      const sealed = JSON.stringify({ secrets: body.secrets, scopes: body.scopes });
-      await pool.query(INSERT_SECRET_SQL, [tokenHash, body.workerType, sealed, new Date(String(body.expiration))]);
+      const row = {
+        tokenHash, workerType: String(body.workerType), ciphertext: JSON.stringify({ secrets: body.secrets, scopes: body.scopes }),
+        expiration: new Date(String(body.expiration)),
+      };
+      await pool.query({ ...CREATE_SECRET_SQL, values: createSecretValues(referenceAdmission(), row) });
       ctx.body = { outcome: 'success' };
     }
   });
