@@ -1,8 +1,8 @@
 // The reference of api-hot-path: a bare Koa + `pg` server in a process of its own, doing the
 // SQL the API does for the three hot routes and nothing else (see README.md). No logging, no
 // validation, no authentication, no encryption: it is the floor the API's CPU per request is
-// compared with. Its createSecret runs the API's one statement (nonce, write count and insert). It answers `cpu` and `stop` (api-messages.ts) and exits when
-// the parent goes away.
+// compared with. Its createSecret runs the API's one statement (nonce, write count and
+// insert). It answers `cpu` and `stop` (api-messages.ts) and exits when the parent goes away.
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import Koa from 'koa';
