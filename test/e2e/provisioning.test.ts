@@ -38,8 +38,21 @@ async function stateMatchesMoto(): Promise<boolean> {
 
 const setPending = (n: number) => h.env.queue.setPending(h.config.provisionerId, WT, n);
 
+/**
+ * Once the region loops have priced the worker types' instance types in every region: a
+ * region prices only the types some worker type uses, and on a loaded machine one region may
+ * be priced seconds before the other, when demand would be launched where it is known.
+ */
+async function pricedEverywhere(instanceType: string): Promise<void> {
+  await eventually(async () => {
+    const regions = await h.db.spotPrice.groupBy({ by: ['region'], where: { instanceType, region: { in: TEST_REGIONS } } });
+    return regions.length === TEST_REGIONS.length;
+  }, `${instanceType} priced in ${TEST_REGIONS.join(' and ')}`, 60_000);
+}
+
 async function capacityFollowsPendingTasks(): Promise<void> {
   await h.provisioner().createWorkerType(WT, workerTypeDefinition({ maxCapacity: 6 }));
+  await pricedEverywhere('c5.xlarge');
   setPending(3);
   const live = await eventually(async () => { const l = await allLive(); return l.length >= 3 && l; }, '3 instances in moto');
   for (const i of live) {
@@ -126,7 +139,13 @@ async function shutdownSweepsEverything(): Promise<void> {
   const [started] = await eventually(async () => {
     const l = (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).filter((i) => i.tags.WorkerType?.endsWith(`/${other}`));
     return l.length === 1 && l;
-  }, 'the other worker type launched');
+  }, 'the other worker type launched', 60_000).catch(async (err: Error) => {
+    // After a price refresh: with no worker type left, the regions priced nothing. If it never
+    // comes, say what the loop last saw and what the ledger holds.
+    const { lastIteration } = await h.provisioner().state(other);
+    const rows = await h.db.instance.findMany({ where: { workerType: other }, select: { state: true, region: true, terminationReason: true } });
+    throw new Error(`${err.message}; last iteration: ${JSON.stringify(lastIteration)}; ledger: ${JSON.stringify(rows)}`);
+  });
   const { securityToken } = await userDataOf(h.env.rawEc2('us-west-2'), started!.id) as { securityToken: string };
   await h.provisioner(null).instanceStarted(started!.id, securityToken);
   await h.provisioner().updateWorkerType(other, workerTypeDefinition({ minCapacity: 0 }));
