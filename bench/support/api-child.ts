@@ -17,7 +17,11 @@ const SAMPLE_MS = 10;
 
 const send = (msg: FromApi): void => { process.send?.(msg); };
 
-/** Peak memory per period: V8's heap sampled, RSS from the kernel's high-water mark when Linux lets us reset it. */
+/**
+ * Peak memory per period: V8's heap sampled, RSS from the kernel's high-water mark when Linux
+ * lets us reset it. Sampling starts with the first period (the first `peaks` message): a
+ * benchmark that never asks, such as api-hot-path, whose reference samples nothing, pays nothing.
+ */
 function memoryTracker(calls: CallCounts) {
   let rss = 0;
   let heap = 0;
@@ -43,8 +47,9 @@ function memoryTracker(calls: CallCounts) {
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
   };
-  setInterval(sample, SAMPLE_MS).unref();
+  let sampling: NodeJS.Timeout | undefined;
   return (): MemoryPeaks => {
+    sampling ??= setInterval(sample, SAMPLE_MS).unref();
     sample();
     const peaks = { rssBytes: Math.max(rss, kernel ? kernelPeak() ?? 0 : 0), heapBytes: heap, calls: { ...calls } };
     rss = 0;
