@@ -136,17 +136,20 @@ async function removeLeavesNone(): Promise<void> {
 async function shutdownSweepsEverything(): Promise<void> {
   const other = 'e2e-other';
   await h.provisioner().createWorkerType(other, workerTypeDefinition({ minCapacity: 1 }));
+  // In whichever region it went to: the regions priced nothing while no worker type was left,
+  // and the first one priced again may take the launch.
   const [started] = await eventually(async () => {
-    const l = (await ownedInstances(h.env.rawEc2('us-west-2'), h.config.provisionerId)).filter((i) => i.tags.WorkerType?.endsWith(`/${other}`));
+    const l = (await Promise.all(TEST_REGIONS.map(async (region) => (await ownedInstances(h.env.rawEc2(region), h.config.provisionerId))
+      .filter((i) => i.tags.WorkerType?.endsWith(`/${other}`)).map((i) => ({ ...i, region })))))
+      .flat();
     return l.length === 1 && l;
   }, 'the other worker type launched', 60_000).catch(async (err: Error) => {
-    // After a price refresh: with no worker type left, the regions priced nothing. If it never
-    // comes, say what the loop last saw and what the ledger holds.
+    // If it never comes, say what the loop last saw and what the ledger holds.
     const { lastIteration } = await h.provisioner().state(other);
     const rows = await h.db.instance.findMany({ where: { workerType: other }, select: { state: true, region: true, terminationReason: true } });
     throw new Error(`${err.message}; last iteration: ${JSON.stringify(lastIteration)}; ledger: ${JSON.stringify(rows)}`);
   });
-  const { securityToken } = await userDataOf(h.env.rawEc2('us-west-2'), started!.id) as { securityToken: string };
+  const { securityToken } = await userDataOf(h.env.rawEc2(started!.region), started!.id) as { securityToken: string };
   await h.provisioner(null).instanceStarted(started!.id, securityToken);
   await h.provisioner().updateWorkerType(other, workerTypeDefinition({ minCapacity: 0 }));
   const iteration = (await h.provisioner().state(other)).lastIteration?.iteration ?? 0;
