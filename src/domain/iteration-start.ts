@@ -50,7 +50,7 @@ export function openReport(
 }
 
 /** An idle plan: nothing to launch or terminate, so the iteration ends with its report. */
-export function isIdlePlan(plan: IterationPlan): boolean {
+function isIdlePlan(plan: IterationPlan): boolean {
   return plan.launches.length === 0 && plan.terminations.length === 0;
 }
 
